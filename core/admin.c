@@ -1,0 +1,254 @@
+/*
+ * admin: core routes (see admin.h).
+ */
+#include "config.h"
+
+#include "admin.h"
+#include "auth.h"
+#include "captcha.h"
+#include "clock.h"
+#include "db.h"
+#include "log.h"
+#include "messages.h"
+#include "metrics.h"
+#include "modules.h"
+#include "request.h"
+#include "util.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+static int send_json(struct crs_req *req, int status, struct json_object *o)
+{
+	return resp_send_json_new(req, status, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
+}
+
+static const char *json_string(struct crs_req *req, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(req->json, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int h_modules(struct crs_req *req, void *unused)
+{
+	struct json_object *o = json_object_new_object();
+
+	(void)unused;
+	json_object_object_add(o, "modules", modules_list_json());
+	return send_json(req, 200, o);
+}
+
+static int module_result(struct crs_req *req, int rc, struct json_object *mod,
+                         const char *err, int ok_status)
+{
+	struct json_object *o;
+
+	if (rc == CRS_OK) {
+		o = json_object_new_object();
+		json_object_object_add(o, "module", mod);
+		return send_json(req, ok_status, o);
+	}
+	json_object_put(mod);
+	if (rc == CRS_ENOTFOUND)
+		resp_fail(req, 404, "NOT_FOUND", err, NULL);
+	else if (rc == CRS_ECONFLICT)
+		resp_fail(req, 409, "OPERATION_NOT_ALLOWED", err, NULL);
+	else
+		resp_fail(req, 422, "MODULE_REFUSED", err, NULL);
+	return CRS_HANDLED;
+}
+
+static int h_module_action(struct crs_req *req, void *unused)
+{
+	const char *name = req_get_param(req, "name");
+	const char *action = req_get_param(req, "action");
+	struct json_object *mod = NULL;
+	char err[512] = "";
+	int rc;
+
+	(void)unused;
+	if (strcmp(action, "enable") == 0)
+		rc = modules_enable(name, &mod, err, sizeof(err));
+	else if (strcmp(action, "disable") == 0)
+		rc = modules_disable(name, &mod, err, sizeof(err));
+	else if (strcmp(action, "reload") == 0)
+		rc = modules_reload(name, &mod, err, sizeof(err));
+	else
+		return resp_fail(req, 404, "NOT_FOUND", MSG_NOT_FOUND, NULL), CRS_HANDLED;
+	return module_result(req, rc, mod, err, 200);
+}
+
+static int h_module_load(struct crs_req *req, void *unused)
+{
+	const char *path = json_string(req, "path");
+	struct json_object *mod = NULL;
+	char err[512] = "";
+	int rc;
+
+	(void)unused;
+	if (!path || !*path) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "path");
+		return CRS_HANDLED;
+	}
+	rc = modules_load(path, &mod, err, sizeof(err));
+	return module_result(req, rc, mod, err, 201);
+}
+
+static int h_health(struct crs_req *req, void *unused)
+{
+	struct json_object *o = json_object_new_object();
+	struct db_stats st;
+	int db_ok = db_ping(mono_ms() + 1000) == CRS_OK;
+
+	(void)unused;
+	db_pool_stats(&st);
+	json_object_object_add(o, "status",
+	                       json_object_new_string(db_ok ? "ok" : "degraded"));
+	json_object_object_add(o, "db", json_object_new_string(db_ok ? "ok"
+	                                                             : "unreachable"));
+	json_object_object_add(o, "pool_in_use", json_object_new_int64(st.in_use));
+	json_object_object_add(o, "pool_size", json_object_new_int64(st.size));
+	json_object_object_add(o, "modules", modules_health_json());
+	json_object_object_add(o, "test_clock", json_object_new_boolean(clock_is_test()));
+	return send_json(req, db_ok ? 200 : 503, o);
+}
+
+static int h_metrics(struct crs_req *req, void *unused)
+{
+	struct strbuf sb;
+	struct db_stats st;
+	int rc;
+
+	(void)unused;
+	strbuf_init(&sb);
+	metrics_render(&sb);
+	db_pool_stats(&st);
+	strbuf_addf(&sb,
+	            "# TYPE crs_db_pool_size gauge\ncrs_db_pool_size %lld\n"
+	            "# TYPE crs_db_pool_in_use gauge\ncrs_db_pool_in_use %lld\n"
+	            "# TYPE crs_db_pool_open gauge\ncrs_db_pool_open %lld\n"
+	            "# TYPE crs_db_acquires_total counter\ncrs_db_acquires_total %lld\n"
+	            "# TYPE crs_db_acquire_timeouts_total counter\n"
+	            "crs_db_acquire_timeouts_total %lld\n"
+	            "# TYPE crs_db_unavailable_total counter\n"
+	            "crs_db_unavailable_total %lld\n"
+	            "# TYPE crs_db_tx_retries_total counter\ncrs_db_tx_retries_total %lld\n"
+	            "# TYPE crs_db_errors_total counter\ncrs_db_errors_total %lld\n",
+	            (long long)st.size, (long long)st.in_use, (long long)st.open,
+	            (long long)st.acquires, (long long)st.acquire_timeouts,
+	            (long long)st.unavailable, (long long)st.tx_retries,
+	            (long long)st.errors);
+	rc = sb.failed ? CRS_ENOMEM
+	               : resp_set_body(req, 200, "text/plain; version=0.0.4", sb.buf,
+	                               sb.len);
+	strbuf_release(&sb);
+	return rc == CRS_OK ? CRS_HANDLED : CRS_ERROR;
+}
+
+static int h_token_issue(struct crs_req *req, void *unused)
+{
+	const char *role = json_string(req, "role"), *name = json_string(req, "name");
+	struct json_object *v, *o;
+	int64_t office_id = 0, id = 0;
+	char tok[64];
+	int rc;
+
+	(void)unused;
+	if (!role || (strcmp(role, "office") && strcmp(role, "registry") &&
+	              strcmp(role, "subsidy"))) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "role");
+		return CRS_HANDLED;
+	}
+	if (json_object_object_get_ex(req->json, "office_id", &v) && v) {
+		if (!json_object_is_type(v, json_type_int) ||
+		    (office_id = json_object_get_int64(v)) <= 0) {
+			resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
+			return CRS_HANDLED;
+		}
+	}
+	if (strcmp(role, "office") == 0 && office_id == 0) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
+		return CRS_HANDLED;
+	}
+	rc = token_issue(role, office_id, name ? name : role, tok, sizeof(tok), &id);
+	if (rc)
+		return resp_fail_db(req, rc), CRS_HANDLED;
+	o = json_object_new_object();
+	json_object_object_add(o, "token", json_object_new_string(tok));
+	json_object_object_add(o, "id", json_object_new_int64(id));
+	json_object_object_add(o, "role", json_object_new_string(role));
+	return send_json(req, 201, o);
+}
+
+static int clock_json(struct crs_req *req)
+{
+	struct json_object *o = json_object_new_object();
+	char iso[32];
+
+	log_format_time(clock_now_ms(), iso);
+	json_object_object_add(o, "now", json_object_new_string(iso));
+	json_object_object_add(o, "offset_ms", json_object_new_int64(clock_offset_ms()));
+	json_object_object_add(o, "test_clock", json_object_new_boolean(clock_is_test()));
+	return send_json(req, 200, o);
+}
+
+static int h_clock_get(struct crs_req *req, void *unused)
+{
+	(void)unused;
+	return clock_json(req);
+}
+
+static int h_clock_set(struct crs_req *req, void *unused)
+{
+	const char *set = json_string(req, "set"), *adv = json_string(req, "advance");
+	struct json_object *v;
+	int64_t ms;
+	int rc;
+
+	(void)unused;
+	if (!clock_is_test()) {
+		resp_fail(req, 409, "OPERATION_NOT_ALLOWED",
+		          "ساعت آزمایشی فقط با crsd --test-clock فعال است.", NULL);
+		return CRS_HANDLED;
+	}
+	if (set) {
+		if (clock_parse_iso(set, &ms))
+			goto bad;
+		rc = clock_set(ms);
+	} else if (adv) {
+		if (clock_parse_duration(adv, &ms))
+			goto bad;
+		rc = clock_advance(ms);
+	} else if (json_object_object_get_ex(req->json, "reset", &v)) {
+		rc = clock_reset();
+	} else {
+		goto bad;
+	}
+	if (rc)
+		return CRS_ERROR;
+	return clock_json(req);
+bad:
+	resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, set ? "set" : "advance");
+	return CRS_HANDLED;
+}
+
+#define ADMIN(m, p, h, f) { m, p, h, f, CRS_AUTH_BEARER, "admin" }
+
+const struct crs_route core_routes[] = {
+	{ "GET", "/api/v1/captcha", captcha_handle_new, 0, CRS_AUTH_NONE, NULL },
+	ADMIN("GET", "/admin/v1/modules", h_modules, 0),
+	ADMIN("POST", "/admin/v1/modules/load", h_module_load, CRS_ROUTE_JSON),
+	ADMIN("POST", "/admin/v1/modules/{name}/{action}", h_module_action, 0),
+	ADMIN("GET", "/admin/v1/health", h_health, 0),
+	ADMIN("GET", "/admin/v1/metrics", h_metrics, 0),
+	ADMIN("POST", "/admin/v1/tokens", h_token_issue, CRS_ROUTE_JSON),
+	ADMIN("GET", "/admin/v1/clock", h_clock_get, 0),
+	ADMIN("POST", "/admin/v1/clock", h_clock_set, CRS_ROUTE_JSON),
+};
+
+const size_t n_core_routes = sizeof(core_routes) / sizeof(core_routes[0]);
