@@ -78,7 +78,11 @@ int hijri_overrides_check(const struct hijri_month_start *ov, size_t n,
 /* Leap year of the tabular calendar (years 2, 5, 7, ... 29 of 30). */
 bool hijri_is_leap(int hy);
 
-/* 28..31 (29..30 away from table edges), or a negative error. */
+/*
+ * 29 or 30; next to an edge of the table, where the neighbouring tabular
+ * month absorbs an announced shift, possibly 28 or 31 (at most
+ * HIJRI_MAX_SHIFT days off).  Negative on error.
+ */
 int hijri_month_length(int hy, int hm, const struct hijri_month_start *ov,
 		       size_t n);
 

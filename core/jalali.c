@@ -525,8 +525,8 @@ static int offset_at(long long t)
 	/*
 	 * Clocks went forward at 24:00 of 1 Farvardin (wall time, +03:30)
 	 * and back at 24:00 of 30 Shahrivar (wall time, +04:30): tzdata's
-	 * "Mar 21/22 0:00" and "Sep 21/22 0:00".  In 1370, the first year
-	 * of the modern rule, DST only began on 13 Ordibehesht (3 May 1991).
+	 * "Mar 21/22 0:00" and "Sep 21/22 0:00".  In 1370, the year DST came
+	 * back, it began only on 13 Ordibehesht (3 May 1991).
 	 */
 	start = jdn_to_unix(d.year == 1370 ? jal_to_jdn(1370, 2, 13)
 					   : jal_to_jdn(d.year, 1, 2)) -

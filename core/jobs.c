@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "jobs.h"
+#include "httpc.h"
 #include "log.h"
 #include "modules.h"
 #include "util.h"
@@ -84,6 +85,8 @@ static void *worker_main(void *unused)
 		}
 	}
 	pthread_mutex_unlock(&jq.mu);
+	/* Jobs send SMS and email: this thread owns a curl handle. */
+	httpc_thread_release();
 	return NULL;
 }
 

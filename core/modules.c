@@ -563,8 +563,8 @@ void modules_load_configured(void)
 		char err[512];
 		struct json_object *o = NULL;
 
-		if (modules_load(name, &o, err, sizeof(err)) != CRS_OK)
-			log_error("modules: %s not loaded: %s", name, err);
+		/* modules_load logs a refusal itself. */
+		modules_load(name, &o, err, sizeof(err));
 		json_object_put(o);
 	}
 	free(copy);
