@@ -22,13 +22,13 @@
 #define CAPTCHA_IMG_MAX_OPERAND 999
 
 /* Render the question for a + b (each 0..CAPTCHA_IMG_MAX_OPERAND) into a
- * CAPTCHA_IMG_WIDTH x CAPTCHA_IMG_HEIGHT PNG (RGB, 8 bits per channel).
+ * CAPTCHA_IMG_WIDTH x CAPTCHA_IMG_HEIGHT PNG (8-bit greyscale, 4-5 kB).
  * On success returns 0 and sets *png to a malloc'd buffer of *png_len bytes
  * that the caller frees with free().  On failure returns a negative errno
  * (-EINVAL bad arguments, -ENOMEM, -EIO cairo/pango failure) and leaves
  * *png NULL and *png_len 0. */
 int captcha_img_render(int a, int b, uint64_t seed, unsigned char **png,
-                       size_t *png_len);
+		       size_t *png_len);
 
 /* Drop this thread's cached font map now.  Optional: the same happens when
  * the thread exits.  Call it from threads that end with exit() rather than

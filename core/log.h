@@ -25,6 +25,13 @@ void log_msg(enum crs_log_level level, const char *plugin, const char *req_id,
 #define log_info(...) log_msg(CRS_LOG_INFO, NULL, NULL, __VA_ARGS__)
 #define log_debug(...) log_msg(CRS_LOG_DEBUG, NULL, NULL, __VA_ARGS__)
 
+/* Access lines are batched: appended to a buffer that a flusher thread
+ * writes every 100 ms (or at once when full), so a request costs no log
+ * syscall.  Error, warning and info messages stay synchronous. */
+int log_access_start(void);
+/* Flush what is buffered and stop the flusher (at shutdown). */
+void log_access_stop(void);
+
 /* The access line of one request. */
 void log_access(const char *req_id, const char *method, const char *route,
                 int status, double ms, const char *client_ip);

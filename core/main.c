@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (server_open(cfg))
 		goto out_pool;
-	if (jobs_start(2))
+	if (log_access_start() || jobs_start(2))
 		goto out_server;
 	/* 4. Plugins: their init may add timers, so jobs run first. */
 	if (modules_init(cfg, api_table()))
@@ -199,6 +199,7 @@ out_jobs:
 	jobs_stop();
 out_server:
 	server_close();
+	log_access_stop();
 out_pool:
 	db_pool_shutdown();
 out_libs:

@@ -88,9 +88,20 @@ void metrics_observe(const char *method, const char *route, int status,
 	struct shard *sh = shard();
 	char key[KEY_MAX];
 	size_t b;
+	struct strbuf kb;
 
-	snprintf(key, sizeof(key), "r\x1f%s\x1f%s\x1f%d", method, route ? route : "-",
-	         status);
+	/* Built by hand: this runs on every request. */
+	strbuf_init_on(&kb, key, sizeof(key));
+	strbuf_add(&kb, "r\x1f", 2);
+	strbuf_adds(&kb, method);
+	strbuf_add(&kb, "\x1f", 1);
+	strbuf_adds(&kb, route ? route : "-");
+	strbuf_add(&kb, "\x1f", 1);
+	strbuf_addint(&kb, status);
+	if (kb.len >= KEY_MAX) {     /* grew onto the heap: a silly route */
+		strbuf_release(&kb);
+		return;
+	}
 	pthread_mutex_lock(&sh->mu);
 	bump(sh, key, 1);
 	for (b = 0; b < N_BUCKETS && ms > bucket_ms[b]; b++)

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "modules.h"
+#include "admin.h"
 #include "conf.h"
 #include "jobs.h"
 #include "log.h"
@@ -422,6 +423,15 @@ static int routes_conflict(const struct crs_plugin *d, const struct slot *self,
                            char *err, size_t errsz)
 {
 	size_t s, i, j;
+
+	for (i = 0; i < d->n_routes; i++)
+		for (j = 0; j < n_core_routes; j++)
+			if (!strcmp(d->routes[i].method, core_routes[j].method) &&
+			    router_overlap(d->routes[i].path, core_routes[j].path)) {
+				snprintf(err, errsz, "route %s %s is the core's",
+				         d->routes[i].method, d->routes[i].path);
+				return -1;
+			}
 
 	for (s = 0; s < reg.n_slots; s++) {
 		const struct slot *o = reg.slots[s];

@@ -20,17 +20,8 @@ static const char *param(struct crs_req *req, const char *name)
 	return FCGX_GetParam(name, req->fcgx->envp);
 }
 
-static const char *param_copy(struct crs_req *req, const char *name,
-                              const char *def)
+static int read_body(struct crs_req *req, const char *cl)
 {
-	const char *v = param(req, name);
-
-	return v ? arena_strdup(&req->arena, v) : def;
-}
-
-static int read_body(struct crs_req *req)
-{
-	const char *cl = param(req, "CONTENT_LENGTH");
 	int64_t len = 0;
 	char sink[4096];
 
@@ -54,31 +45,70 @@ static int read_body(struct crs_req *req)
 	return CRS_OK;
 }
 
+/* The parameters every request needs, picked in one pass over the
+ * FastCGI environment: the name's length picks the one candidate to
+ * compare, so most entries cost a memchr. */
+static void read_params(struct crs_req *req, const char **doc_uri,
+                        const char **req_uri, const char **clen)
+{
+	char **e;
+
+	for (e = req->fcgx->envp; *e; e++) {
+		const char *kv = *e, *eq = memchr(kv, '=', 16);
+		const char **dst = NULL, *want = NULL;
+
+		if (!eq)
+			continue;
+		switch (eq - kv) {
+		case 10: want = "REQUEST_ID"; dst = &req->id; break;
+		case 11: want = kv[0] == 'R' ? "REQUEST_URI" : "REMOTE_ADDR";
+		         dst = kv[0] == 'R' && kv[2] == 'Q' ? req_uri : &req->client_ip;
+		         break;
+		case 12: want = kv[0] == 'D' ? "DOCUMENT_URI" :
+		                kv[0] == 'Q' ? "QUERY_STRING" : "CONTENT_TYPE";
+		         dst = kv[0] == 'D' ? doc_uri :
+		               kv[0] == 'Q' ? &req->query_string : &req->content_type;
+		         break;
+		case 14: want = kv[0] == 'R' ? "REQUEST_METHOD" : "CONTENT_LENGTH";
+		         dst = kv[0] == 'R' ? &req->method : clen;
+		         break;
+		default: continue;
+		}
+		if (memcmp(kv, want, (size_t)(eq - kv)) == 0)
+			*dst = eq + 1;
+	}
+}
+
+static const char *arena_or(struct crs_req *req, const char *v, const char *def)
+{
+	return v ? arena_strdup(&req->arena, v) : def;
+}
+
 int req_begin(struct crs_req *req, FCGX_Request *fcgx, int admin_listener,
               int64_t deadline_ms)
 {
-	const char *uri;
+	const char *doc_uri = NULL, *req_uri = NULL, *clen = NULL, *uri;
 	char *q;
 
 	req->fcgx = fcgx;
 	req->admin_listener = admin_listener;
 	req->start_mono = mono_ms();
 	req->deadline_mono = req->start_mono + deadline_ms;
-	req->method = param_copy(req, "REQUEST_METHOD", "GET");
+	read_params(req, &doc_uri, &req_uri, &clen);
+	/* Copies: fcgi2 frees its strings at the next accept. */
+	req->method = arena_or(req, req->method, "GET");
 	/* DOCUMENT_URI is already decoded and normalised by nginx. */
-	uri = param(req, "DOCUMENT_URI");
-	if (!uri)
-		uri = param(req, "REQUEST_URI");
+	uri = doc_uri ? doc_uri : req_uri;
 	req->path = arena_strdup(&req->arena, uri ? uri : "/");
 	if (req->path) {
 		q = strchr(req->path, '?');
 		if (q)
 			*q = '\0';
 	}
-	req->query_string = param_copy(req, "QUERY_STRING", "");
-	req->content_type = param_copy(req, "CONTENT_TYPE", "");
-	req->client_ip = param_copy(req, "REMOTE_ADDR", "");
-	req->id = param_copy(req, "REQUEST_ID", NULL);
+	req->query_string = arena_or(req, req->query_string, "");
+	req->content_type = arena_or(req, req->content_type, "");
+	req->client_ip = arena_or(req, req->client_ip, "");
+	req->id = arena_or(req, req->id, NULL);
 	if (!req->id) {
 		char tok[40];
 
@@ -90,7 +120,7 @@ int req_begin(struct crs_req *req, FCGX_Request *fcgx, int admin_listener,
 	if (!req->method || !req->path || !req->query_string ||
 	    !req->content_type || !req->client_ip || !req->id)
 		return CRS_ENOMEM;
-	return read_body(req);
+	return read_body(req, clen);
 }
 
 static const char *status_text(int status)
@@ -122,16 +152,26 @@ static const char *status_text(int status)
 static int write_head(struct crs_req *req, const char *content_type,
                       long content_length)
 {
+	char storage[1024];
 	struct strbuf h;
 	int rc = CRS_OK;
 
-	strbuf_init(&h);
-	strbuf_addf(&h, "Status: %d %s\r\n", req->status, status_text(req->status));
-	if (content_type)
-		strbuf_addf(&h, "Content-Type: %s\r\n", content_type);
-	if (content_length >= 0)
-		strbuf_addf(&h, "Content-Length: %ld\r\n", content_length);
-	strbuf_addf(&h, "X-Request-Id: %s\r\nCache-Control: no-store\r\n", req->id);
+	strbuf_init_on(&h, storage, sizeof(storage));
+	strbuf_adds(&h, "Status: ");
+	strbuf_addint(&h, req->status);
+	strbuf_add(&h, " ", 1);
+	strbuf_adds(&h, status_text(req->status));
+	if (content_type) {
+		strbuf_adds(&h, "\r\nContent-Type: ");
+		strbuf_adds(&h, content_type);
+	}
+	if (content_length >= 0) {
+		strbuf_adds(&h, "\r\nContent-Length: ");
+		strbuf_addint(&h, content_length);
+	}
+	strbuf_adds(&h, "\r\nX-Request-Id: ");
+	strbuf_adds(&h, req->id);
+	strbuf_adds(&h, "\r\nCache-Control: no-store\r\n");
 	if (req->headers.len)
 		strbuf_add(&h, req->headers.buf, req->headers.len);
 	strbuf_add(&h, "\r\n", 2);
@@ -179,7 +219,6 @@ void req_release(struct crs_req *req)
 	if (req->json)
 		json_object_put(req->json);
 	strbuf_release(&req->headers);
-	free(req->resp_body);
 	arena_reset(&keep);
 	memset(req, 0, sizeof(*req));
 	req->arena = keep;
@@ -365,12 +404,13 @@ int resp_set_body(struct crs_req *req, int status, const char *content_type,
 	if (req->streaming)
 		return CRS_EINVAL;
 	if (len) {
-		copy = malloc(len);
+		/* The arena is reused request after request: no malloc here
+		 * for ordinary bodies. */
+		copy = arena_alloc(&req->arena, len);
 		if (!copy)
 			return CRS_ENOMEM;
 		memcpy(copy, body, len);
 	}
-	free(req->resp_body);
 	req->resp_body = copy;
 	req->resp_len = len;
 	req->resp_type = content_type ? arena_strdup(&req->arena, content_type)
@@ -407,10 +447,11 @@ int resp_send_redirect(struct crs_req *req, int status, const char *location)
 int resp_fail(struct crs_req *req, int status, const char *code,
               const char *message, const char *field)
 {
+	char storage[1024];
 	struct strbuf sb;
 	int rc;
 
-	strbuf_init(&sb);
+	strbuf_init_on(&sb, storage, sizeof(storage));
 	strbuf_adds(&sb, "{\"error\":{\"code\":");
 	strbuf_addjson(&sb, code);
 	strbuf_adds(&sb, ",\"message\":");

@@ -72,7 +72,7 @@ struct crs_req {
 	int status;
 	struct strbuf headers;
 	const char *resp_type;
-	char *resp_body;          /* malloc'd */
+	char *resp_body;          /* in the arena */
 	size_t resp_len;
 	int responded;
 	int streaming;

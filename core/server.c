@@ -193,11 +193,8 @@ static void dispatch(struct crs_req *req)
 		resp_fail(req, 413, "BODY_TOO_LARGE", MSG_BODY_TOO_LARGE, NULL);
 		return;
 	}
-	route = core_route(req, &bad_method);
-	if (route) {
-		run_route(req, route, NULL);
-		return;
-	}
+	/* Plugins first: they may not overlap a core route (the loader
+	 * refuses that), and they carry the traffic. */
 	switch (modules_route(req, &route, &inst)) {
 	case ROUTE_FOUND:
 		run_route(req, route, inst);
@@ -211,6 +208,11 @@ static void dispatch(struct crs_req *req)
 		break;
 	case ROUTE_NOT_FOUND:
 		break;
+	}
+	route = core_route(req, &bad_method);
+	if (route) {
+		run_route(req, route, NULL);
+		return;
 	}
 	if (bad_method)
 		resp_fail(req, 405, "NOT_FOUND", MSG_BAD_METHOD, NULL);

@@ -150,9 +150,19 @@ void strbuf_init(struct strbuf *sb)
 	memset(sb, 0, sizeof(*sb));
 }
 
+void strbuf_init_on(struct strbuf *sb, char *storage, size_t size)
+{
+	strbuf_init(sb);
+	sb->buf = storage;
+	sb->cap = size;
+	sb->borrowed = 1;
+	storage[0] = '\0';
+}
+
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (!sb->borrowed)
+		free(sb->buf);
 	strbuf_init(sb);
 }
 
@@ -173,28 +183,26 @@ static int strbuf_grow(struct strbuf *sb, size_t extra)
 		}
 		want *= 2;
 	}
-	p = realloc(sb->buf, want);
+	p = sb->borrowed ? malloc(want) : realloc(sb->buf, want);
 	if (!p) {
 		sb->failed = 1;
 		return -1;
 	}
+	if (sb->borrowed)
+		memcpy(p, sb->buf, sb->len + 1);
 	sb->buf = p;
 	sb->cap = want;
+	sb->borrowed = 0;
 	return 0;
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len)
 {
 	if (strbuf_grow(sb, len))
 		return;
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
-}
-
-void strbuf_adds(struct strbuf *sb, const char *s)
-{
-	strbuf_add(sb, s, strlen(s));
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
@@ -213,12 +221,36 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+void strbuf_addint(struct strbuf *sb, long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+	                             : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void strbuf_addjson(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	strbuf_add(sb, "\"", 1);
 	for (; *p; p++) {
+		const unsigned char *run = p;
+
+		/* Copy runs of plain bytes at once. */
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			strbuf_add(sb, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': strbuf_add(sb, "\\\"", 2); break;
 		case '\\': strbuf_add(sb, "\\\\", 2); break;
@@ -239,6 +271,13 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 {
 	char *p = sb->buf;
 
+	if (sb->borrowed && !sb->failed) {
+		p = malloc(sb->len + 1);
+		if (p)
+			memcpy(p, sb->buf, sb->len + 1);
+		else
+			sb->failed = 1;
+	}
 	if (sb->failed) {
 		strbuf_release(sb);
 		return NULL;

@@ -35,12 +35,33 @@ struct strbuf {
 	size_t len;
 	size_t cap;
 	int failed;
+	int borrowed;   /* buf is the caller's (stack) storage until it grows */
 };
 
 void strbuf_init(struct strbuf *sb);
+/* Start in the caller's storage (hot paths: no malloc unless it grows). */
+void strbuf_init_on(struct strbuf *sb, char *storage, size_t size);
+void strbuf_addint(struct strbuf *sb, long long v);
 void strbuf_release(struct strbuf *sb);
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
-void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len);
+
+/* Appends stay inline: the access log and response head call them on every
+ * request; only growth leaves the fast path. */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->cap - sb->len > len && !sb->failed) {
+		__builtin_memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	strbuf_add_slow(sb, data, len);
+}
+
+static inline void strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, __builtin_strlen(s));
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_addjson(struct strbuf *sb, const char *s); /* quoted, escaped */

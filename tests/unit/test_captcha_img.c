@@ -125,18 +125,18 @@ int main(void)
 	int dark = 0;
 
 	/* a plain render: a PNG of the intended size with visible text */
-	CHECK(captcha_img_render(4, 8, 1, &p1, &l1) == 0);
+	CHECK_EQ_INT(captcha_img_render(4, 8, 1, &p1, &l1), 0);
 	CHECK(p1 != NULL && l1 > sizeof png_sig);
 	CHECK(p1 && memcmp(p1, png_sig, sizeof png_sig) == 0);
 	CHECK(png_ok(p1, l1, &dark));
 	CHECK(dark > 150);
 
 	/* same seed, same bytes; another seed or question, other bytes */
-	CHECK(captcha_img_render(4, 8, 1, &p2, &l2) == 0);
+	CHECK_EQ_INT(captcha_img_render(4, 8, 1, &p2, &l2), 0);
 	CHECK(same(p1, l1, p2, l2));
-	CHECK(captcha_img_render(4, 8, 2, &p3, &l3) == 0);
+	CHECK_EQ_INT(captcha_img_render(4, 8, 2, &p3, &l3), 0);
 	CHECK(png_ok(p3, l3, NULL) && !same(p1, l1, p3, l3));
-	CHECK(captcha_img_render(5, 8, 1, &p4, &l4) == 0);
+	CHECK_EQ_INT(captcha_img_render(5, 8, 1, &p4, &l4), 0);
 	CHECK(png_ok(p4, l4, NULL) && !same(p1, l1, p4, l4));
 	free(p1);
 	free(p2);
@@ -157,8 +157,8 @@ int main(void)
 	l1 = 5;
 	CHECK(captcha_img_render(-1, 3, 1, &p1, &l1) == -EINVAL && p1 == NULL && l1 == 0);
 	CHECK(captcha_img_render(3, CAPTCHA_IMG_MAX_OPERAND + 1, 1, &p1, &l1) == -EINVAL && p1 == NULL);
-	CHECK(captcha_img_render(3, 4, 1, NULL, &l1) == -EINVAL);
-	CHECK(captcha_img_render(3, 4, 1, &p1, NULL) == -EINVAL);
+	CHECK_EQ_INT(captcha_img_render(3, 4, 1, NULL, &l1), -EINVAL);
+	CHECK_EQ_INT(captcha_img_render(3, 4, 1, &p1, NULL), -EINVAL);
 
 	/* releasing the per-thread cache is idempotent and rendering recovers */
 	captcha_img_thread_release();
@@ -193,10 +193,10 @@ int main(void)
 	}
 	double dt = now_us() - t0;
 	CHECK(started == NTHREADS);
-	CHECK(failures == 0);
-	CHECK(mismatches == 0);
-	printf("# %d renders on %d threads in %.0f ms (%.0f us wall per render)\n",
-	       NTHREADS * PER_THREAD, NTHREADS, dt / 1e3, dt / (NTHREADS * PER_THREAD));
+	CHECK_EQ_INT(failures, 0);
+	CHECK_EQ_INT(mismatches, 0);
+	unit_note("%d renders on %d threads in %.0f ms (%.0f us wall per render)",
+		  NTHREADS * PER_THREAD, NTHREADS, dt / 1e3, dt / (NTHREADS * PER_THREAD));
 
 	for (int k = 0; k < NREF; k++)
 		free(ref_png[k]);
