@@ -12,6 +12,7 @@
 #include "messages.h"
 #include "metrics.h"
 #include "modules.h"
+#include "payments.h"
 #include "request.h"
 #include "util.h"
 
@@ -241,6 +242,18 @@ bad:
 
 const struct crs_route core_routes[] = {
 	{ "GET", "/api/v1/captcha", captcha_handle_new, 0, CRS_AUTH_NONE, NULL },
+	/* Payments: the core's, so a disabled citizen module never strands
+	 * a payment that is already at the bank. */
+	{ "GET", "/api/v1/gateways", payments_gateways_handle, 0, CRS_AUTH_NONE, NULL },
+	{ "POST", "/api/v1/payments", payments_create_handle, CRS_ROUTE_JSON,
+	  CRS_AUTH_SESSION, NULL },
+	{ "GET", "/api/v1/payments/{payment_id}", payments_get_handle, 0,
+	  CRS_AUTH_SESSION, NULL },
+	/* Banks post a form, some redirect with a query: both, no CSRF. */
+	{ "POST", "/pay/{gateway}/callback", payments_callback_handle, 0,
+	  CRS_AUTH_NONE, NULL },
+	{ "GET", "/pay/{gateway}/callback", payments_callback_handle, 0,
+	  CRS_AUTH_NONE, NULL },
 	ADMIN("GET", "/admin/v1/modules", h_modules, 0),
 	ADMIN("POST", "/admin/v1/modules/load", h_module_load, CRS_ROUTE_JSON),
 	ADMIN("POST", "/admin/v1/modules/{name}/{action}", h_module_action, 0),

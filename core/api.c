@@ -6,6 +6,7 @@
 #include "api.h"
 #include "auth.h"
 #include "captcha.h"
+#include "civil.h"
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
@@ -15,6 +16,7 @@
 #include "metrics.h"
 #include "modules.h"
 #include "outbox.h"
+#include "payments.h"
 #include "request.h"
 #include "util.h"
 
@@ -286,6 +288,26 @@ static const struct crs_api table = {
 	.job_cancelled = api_job_cancelled,
 	.metric_add = api_metric_add,
 	.random_bytes = random_bytes,
+	.hmac_sha256 = hmac_sha256,
+	.payment_fee_rial = payments_fee_rial,
+	.nid_normalize = civil_nid_normalize,
+	.serial_normalize = civil_serial_normalize,
+	.mobile_normalize = civil_mobile_normalize,
+	.digits_ascii = civil_digits_ascii,
+	.digits_persian = civil_digits_persian,
+	.mask_nid = civil_mask_nid,
+	.mask_mobile = civil_mask_mobile,
+	.jalali_parse = civil_jalali_parse,
+	.jalali_to_jdn = civil_jalali_to_jdn,
+	.jalali_from_jdn = civil_jalali_from_jdn,
+	.gregorian_to_jdn = civil_gregorian_to_jdn,
+	.gregorian_from_jdn = civil_gregorian_from_jdn,
+	.weekday = civil_weekday,
+	.jalali_age_years = civil_jalali_age_years,
+	.tehran_local = civil_tehran_local,
+	.tehran_to_unix_ms = civil_tehran_to_unix_ms,
+	.hijri_options = civil_hijri_options,
+	.workhours_between = civil_workhours_between,
 };
 
 const struct crs_api *api_table(void)

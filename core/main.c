@@ -18,6 +18,7 @@
 #include "migrate.h"
 #include "modules.h"
 #include "outbox.h"
+#include "payments.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 		rc = dir && migrate_run(dir) == 0 ? 0 : 1;
 		goto out_pool;
 	}
-	if (auth_init(cfg) || outbox_init(cfg))
+	if (auth_init(cfg) || outbox_init(cfg) || payments_init(cfg))
 		goto out_pool;
 	/* 5-6. FCGX_Init replaces SIG_IGN handlers; SIGPIPE gets the last word. */
 	if (FCGX_Init() != 0) {
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 	modules_load_configured();
 	jobs_timer_add(NULL, 60000, auth_sweep, NULL);
 	jobs_timer_add(NULL, 1000, outbox_deliver, NULL);
+	jobs_timer_add(NULL, 5000, payments_reconcile, NULL);
 	if (write_pid(conf_get(cfg, "core", "pid_file", NULL)))
 		log_warn("crsd: cannot write pid file");
 	if (test_clock)

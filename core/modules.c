@@ -62,6 +62,9 @@ struct slot {
 	char name[64];
 	char src_path[PATH_MAX];
 	int enabled;
+	/* A disabled gateway keeps its instance for the payments already at
+	 * the bank until they are verified or expired. */
+	int draining;
 	struct plugin_code *code;
 	struct plugin_instance *cur;
 	struct route_entry *routes;
@@ -496,7 +499,7 @@ static struct json_object *slot_json(const struct slot *s)
 	                       json_object_new_string(d->version ? d->version : ""));
 	json_object_object_add(o, "abi", json_object_new_string(abi));
 	json_object_object_add(o, "state", json_object_new_string(
-	                                      s->enabled ? "enabled" : "disabled"));
+		s->enabled ? "enabled" : s->draining ? "draining" : "disabled"));
 	json_object_object_add(o, "in_flight", json_object_new_int(inflight_of(s)));
 	if (d->gateway)
 		json_object_object_add(o, "gateway",
@@ -674,7 +677,7 @@ void modules_inst_unlock(struct plugin_instance *inst)
 	pthread_mutex_unlock(&inst->serial);
 }
 
-struct plugin_instance *modules_gateway_pin(const char *name,
+struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
                                             const struct crs_gateway_ops **ops,
                                             void **inst_data)
 {
@@ -686,7 +689,7 @@ struct plugin_instance *modules_gateway_pin(const char *name,
 		struct slot *sl = reg.slots[s];
 		const struct crs_gateway_ops *g;
 
-		if (!sl->enabled || !sl->cur)
+		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
 			continue;
 		g = sl->cur->code->desc->gateway;
 		if (g && strcmp(g->name, name) == 0) {
@@ -745,7 +748,14 @@ int modules_enable(const char *name, struct json_object **out, char *err,
 		rc = not_found(name, err, errsz);
 		goto out;
 	}
-	if (!s->enabled) {
+	if (!s->enabled && s->draining) {
+		/* Still draining: the instance is alive, take it back. */
+		pthread_rwlock_wrlock(&reg.lock);
+		s->enabled = 1;
+		s->draining = 0;
+		pthread_rwlock_unlock(&reg.lock);
+		log_info("modules: %s enabled (was draining)", name);
+	} else if (!s->enabled) {
 		in = instance_new(s, s->code, err, errsz);
 		if (!in) {
 			log_error("modules: %s not enabled: %s", name, err);
@@ -779,17 +789,75 @@ int modules_disable(const char *name, struct json_object **out, char *err,
 	}
 	pthread_rwlock_wrlock(&reg.lock);
 	old = s->cur;
-	s->cur = NULL;
 	s->enabled = 0;
+	/* No new payments from now on; the payments reconciler finishes the
+	 * drain when none is open any more (modules_gateway_drained). */
+	if (old && s->code->desc->gateway) {
+		s->draining = 1;
+		old = NULL;
+	} else {
+		s->cur = NULL;
+	}
 	pthread_rwlock_unlock(&reg.lock);
 	if (old) {
 		instance_retire(old);
 		log_info("modules: %s disabled", name);
+	} else if (s->draining) {
+		log_info("modules: %s draining: no new payments; open ones finish", name);
 	}
 	*out = slot_json_locked(s);
 out:
 	pthread_mutex_unlock(&reg.admin);
 	return rc;
+}
+
+void modules_draining_gateways(char *out, size_t outsz)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	pthread_rwlock_rdlock(&reg.lock);
+	for (i = 0; i < reg.n_slots; i++) {
+		struct slot *s = reg.slots[i];
+		int n;
+
+		if (!s->draining || !s->code->desc->gateway)
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? " " : "",
+		             s->code->desc->gateway->name);
+		if (n < 0 || (size_t)n >= outsz - len)
+			break;
+		len += (size_t)n;
+	}
+	pthread_rwlock_unlock(&reg.lock);
+}
+
+void modules_gateway_drained(const char *gateway)
+{
+	struct plugin_instance *old = NULL;
+	struct slot *s = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&reg.admin);
+	pthread_rwlock_wrlock(&reg.lock);
+	for (i = 0; i < reg.n_slots; i++) {
+		struct slot *c = reg.slots[i];
+
+		if (c->draining && c->code->desc->gateway &&
+		    strcmp(c->code->desc->gateway->name, gateway) == 0) {
+			s = c;
+			old = c->cur;
+			c->cur = NULL;
+			c->draining = 0;
+		}
+	}
+	pthread_rwlock_unlock(&reg.lock);
+	if (s) {
+		instance_retire(old);
+		log_info("modules: %s drained: no open payment left; disabled",
+		         s->name);
+	}
+	pthread_mutex_unlock(&reg.admin);
 }
 
 int modules_reload(const char *name, struct json_object **out, char *err,

@@ -50,10 +50,16 @@ int modules_inst_serialised(struct plugin_instance *inst);
 void modules_inst_lock(struct plugin_instance *inst);
 void modules_inst_unlock(struct plugin_instance *inst);
 
-/* Pin the enabled instance serving gateway name; NULL if none. */
-struct plugin_instance *modules_gateway_pin(const char *name,
+/* Pin the instance serving gateway name; NULL if none.  for_new: only an
+ * enabled gateway takes new payments; callbacks and verification of
+ * payments already at the bank also reach a draining one. */
+struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
                                             const struct crs_gateway_ops **ops,
                                             void **inst_data);
+/* Names of draining gateways ("a b c"), for the payments reconciler. */
+void modules_draining_gateways(char *out, size_t outsz);
+/* A draining gateway has no open payment left: disable it for good. */
+void modules_gateway_drained(const char *gateway);
 /* A JSON array of enabled gateways [{name,title}] (new reference). */
 struct json_object *modules_gateways_json(void);
 

@@ -247,13 +247,25 @@ struct crs_pay_outcome {
 	char card_masked[32];
 	char bank_code[32];
 	char message[256];       /* Persian, for the citizen */
+	int already_done;        /* the bank said "already verified/confirmed":
+	                            the core decides, atomically, what it means */
 };
 
 /*
  * A payment gateway: only the bank's protocol.  The core owns the payment
  * row, its states, the slot hold and every decision; these ops are called
- * outside any database transaction.  Each returns CRS_OK or a negative
- * crs_rc; CRS_EUPSTREAM_AMBIGUOUS means "sent, no answer".
+ * outside any database transaction, from any worker or job thread, and may
+ * run concurrently.  Each returns CRS_OK or a negative crs_rc:
+ *   request_token: CRS_EUPSTREAM when the bank refused or could not be
+ *     reached (message says why, in Persian), CRS_EUPSTREAM_AMBIGUOUS when
+ *     the request went out but no answer came (the core uses a new order id
+ *     for the next attempt);
+ *   verify: CRS_OK with out->verdict set (CRS_PAY_UNKNOWN when the bank did
+ *     not answer: never report FAILED for a timeout);
+ *   parse_callback: CRS_EINVAL when the fields are unusable.
+ * The callback arrives on the core's route /pay/<gateway name>/callback as a
+ * form POST (or GET with a query); read it with api->req_form(req, k, 1) and
+ * api->req_query.
  */
 struct crs_gateway_ops {
 	size_t struct_size;      /* sizeof(struct crs_gateway_ops) */
@@ -276,6 +288,29 @@ struct crs_gateway_ops {
 	/* Reverse a confirmed payment (NULL if the bank refunds by itself). */
 	int (*reverse)(void *inst, const struct crs_pay_attempt *a,
 	               struct crs_pay_outcome *out);
+};
+
+/* ---- civil logic ---------------------------------------------------------- */
+
+/* A calendar date (Jalali, Gregorian or lunar Hijri, as the call says). */
+struct crs_ymd {
+	int y;
+	int m;
+	int d;
+};
+
+/* One announced lunar month start (Iran's moon sighting), overriding the
+ * tabular calendar. */
+struct crs_hijri_month {
+	int year;
+	int month;
+	int32_t jdn_day1;        /* Julian Day Number of its first day */
+};
+
+enum crs_nid_error {
+	CRS_NID_FORMAT = -1,     /* not 8-10 digits */
+	CRS_NID_CHECKSUM = -2,   /* wrong check digit */
+	CRS_NID_PATTERN = -3     /* a pattern no real code has */
 };
 
 /* ---- jobs and timers --------------------------------------------------- */
@@ -452,6 +487,50 @@ struct crs_api {
 	/* ---- crypto helpers ---- */
 	/* Fill buf with cryptographically secure random bytes. */
 	int (*random_bytes)(void *buf, size_t len);
+	int (*hmac_sha256)(const void *key, size_t key_len, const void *data,
+	                   size_t len, unsigned char out[32]);
+
+	/* ---- payments: the fee the core charges for a registration ---- */
+	int64_t (*payment_fee_rial)(void);
+
+	/* ---- civil logic: pure, thread-safe, shared by every plugin ---- */
+	/* National ID as typed (spaces, Persian/Arabic digits, 8-9 digits
+	 * left-padded) to ten ASCII digits: CRS_OK or a crs_nid_error. */
+	int (*nid_normalize)(const char *in, char out[11]);
+	/* The six-digit serial part: CRS_OK or CRS_EINVAL. */
+	int (*serial_normalize)(const char *in, char out[7]);
+	/* Mobile to 09XXXXXXXXX (accepts +989…, 989…, Persian digits). */
+	int (*mobile_normalize)(const char *in, char out[12]);
+	/* Persian/Arabic-Indic digits to ASCII and back (UTF-8). */
+	int (*digits_ascii)(const char *in, char *out, size_t outsz);
+	int (*digits_persian)(const char *in, char *out, size_t outsz);
+	/* "258******6", "0914***8136" */
+	int (*mask_nid)(const char *nid, char out[11]);
+	int (*mask_mobile)(const char *mobile, char out[12]);
+	/* Dates are Julian Day Numbers (JDN) between calendars.  Jalali is
+	 * exact for 1300-1500 SH. */
+	int (*jalali_parse)(const char *s, struct crs_ymd *out);
+	int (*jalali_to_jdn)(const struct crs_ymd *j, int32_t *jdn);
+	int (*jalali_from_jdn)(int32_t jdn, struct crs_ymd *out);
+	int (*gregorian_to_jdn)(const struct crs_ymd *g, int32_t *jdn);
+	int (*gregorian_from_jdn)(int32_t jdn, struct crs_ymd *out);
+	/* 0 = Saturday … 6 = Friday */
+	int (*weekday)(int32_t jdn);
+	/* Full solar years (the 30 Esfand rule included). */
+	int (*jalali_age_years)(const struct crs_ymd *birth,
+	                        const struct crs_ymd *today);
+	/* Tehran civil day and second of a Unix time, and back. */
+	int (*tehran_local)(int64_t unix_ms, int32_t *jdn, int *sec_of_day);
+	int (*tehran_to_unix_ms)(int32_t jdn, int sec_of_day, int64_t *out);
+	/* The lunar date of a day and two before and after (5, in order),
+	 * with the announced month starts ov[n] (sorted) taking precedence. */
+	int (*hijri_options)(int32_t jdn, const struct crs_hijri_month *ov,
+	                     size_t n, struct crs_ymd out[5]);
+	/* Working seconds (Sat-Wed 08-16, Thu 08-12 Tehran; Fridays and the
+	 * sorted holiday JDNs excluded) between two instants. */
+	int (*workhours_between)(int64_t from_ms, int64_t to_ms,
+	                         const int32_t *holidays, size_t n,
+	                         int64_t *seconds);
 };
 
 /* True if the core's table has member m (a member added after v1.0). */

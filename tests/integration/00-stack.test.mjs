@@ -15,7 +15,7 @@ test('the static site answers in Persian, right to left, with the security heade
   assert.match(csp, /img-src 'self' data:/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   assert.equal(res.headers.get('x-frame-options'), 'DENY');
-  assert.equal(res.headers.get('referrer-policy'), 'same-origin');
+  assert.equal(res.headers.get('referrer-policy'), 'strict-origin-when-cross-origin');
   assert.ok(res.headers.get('permissions-policy'), 'Permissions-Policy');
   assert.equal(res.headers.get('server'), 'nginx', 'server_tokens off: no version');
 });

@@ -1,0 +1,35 @@
+/*
+ * civil: the civil-logic group of the plugin ABI (national ID, serial and
+ * mobile rules, Jalali/Gregorian/Hijri calendars, Tehran time, working
+ * hours): adapters from the ABI's plain types to nid, jalali, hijri and
+ * workhours.
+ */
+#ifndef CRS_CIVIL_H
+#define CRS_CIVIL_H
+
+#include <crs/plugin.h>
+
+int civil_nid_normalize(const char *in, char out[11]);
+int civil_serial_normalize(const char *in, char out[7]);
+int civil_mobile_normalize(const char *in, char out[12]);
+int civil_digits_ascii(const char *in, char *out, size_t outsz);
+int civil_digits_persian(const char *in, char *out, size_t outsz);
+int civil_mask_nid(const char *nid, char out[11]);
+int civil_mask_mobile(const char *mobile, char out[12]);
+int civil_jalali_parse(const char *s, struct crs_ymd *out);
+int civil_jalali_to_jdn(const struct crs_ymd *j, int32_t *jdn);
+int civil_jalali_from_jdn(int32_t jdn, struct crs_ymd *out);
+int civil_gregorian_to_jdn(const struct crs_ymd *g, int32_t *jdn);
+int civil_gregorian_from_jdn(int32_t jdn, struct crs_ymd *out);
+int civil_weekday(int32_t jdn);
+int civil_jalali_age_years(const struct crs_ymd *birth,
+                           const struct crs_ymd *today);
+int civil_tehran_local(int64_t unix_ms, int32_t *jdn, int *sec_of_day);
+int civil_tehran_to_unix_ms(int32_t jdn, int sec_of_day, int64_t *out);
+int civil_hijri_options(int32_t jdn, const struct crs_hijri_month *ov,
+                        size_t n, struct crs_ymd out[5]);
+int civil_workhours_between(int64_t from_ms, int64_t to_ms,
+                            const int32_t *holidays, size_t n,
+                            int64_t *seconds);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * registration: the citizen pre-registration plugin (SPEC §3): its
+ * descriptor, configuration, routes and the helpers its modules share.
+ * Payments are the core's; this plugin reads their outcome.
+ */
+#include "config.h"
+
+#include "reg.h"
+#include "booking.h"
+#include "details.h"
+#include "login.h"
+#include "messages.h"
+#include "receipt_routes.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int reg_failf(struct reg *r, struct crs_req *req, int status, const char *code,
+              const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return r->api->fail(req, status, code, msg, field);
+}
+
+int reg_fail_db(struct reg *r, struct crs_req *req, int rc)
+{
+	r->api->log(r->pctx, req, CRS_LOG_WARN, "database call failed (%d)", rc);
+	if (rc == CRS_EUNAVAIL || rc == CRS_ETIMEDOUT || rc == CRS_EDB_GONE ||
+	    rc == CRS_EDB_RETRY)
+		return r->api->fail(req, 503, "DB_UNAVAILABLE",
+		                    "سامانه موقتاً در دسترس نیست. لطفاً چند دقیقه دیگر دوباره تلاش کنید.",
+		                    NULL);
+	return CRS_ERROR;
+}
+
+int32_t reg_today(struct reg *r)
+{
+	int32_t jdn = 0;
+	int sec;
+
+	r->api->tehran_local(r->api->now_ms(), &jdn, &sec);
+	return jdn;
+}
+
+int reg_sql_date_to_jdn(struct reg *r, const char *s, int32_t *jdn)
+{
+	struct crs_ymd g;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d", &g.y, &g.m, &g.d) != 3)
+		return CRS_EINVAL;
+	return r->api->gregorian_to_jdn(&g, jdn);
+}
+
+void reg_jdn_to_sql_date(struct reg *r, int32_t jdn, char out[11])
+{
+	struct crs_ymd g = { 1970, 1, 1 };
+
+	r->api->gregorian_from_jdn(jdn, &g);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)g.y % 10000u,
+	         (unsigned)g.m % 100u, (unsigned)g.d % 100u);
+}
+
+void reg_jdn_to_jalali(struct reg *r, int32_t jdn, char out[11])
+{
+	struct crs_ymd j = { 1300, 1, 1 };
+
+	r->api->jalali_from_jdn(jdn, &j);
+	snprintf(out, 11, "%04u/%02u/%02u", (unsigned)j.y % 10000u,
+	         (unsigned)j.m % 100u, (unsigned)j.d % 100u);
+}
+
+int reg_parse_jalali(struct reg *r, const char *s, int32_t *jdn)
+{
+	struct crs_ymd j;
+
+	if (r->api->jalali_parse(s, &j) != CRS_OK)
+		return CRS_EINVAL;
+	return r->api->jalali_to_jdn(&j, jdn);
+}
+
+int reg_sql_time_to_ms(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 };
+	int ms = 0;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
+	                 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
+		return CRS_EINVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (int64_t)timegm(&tm) * 1000 + ms;
+	return CRS_OK;
+}
+
+void reg_ms_to_sql_time(int64_t ms, char out[24])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&t, &tm);
+	n = strftime(out, 24, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out + n, 24 - n, ".%03d", (int)(ms % 1000));
+}
+
+void reg_ms_to_iso_tehran(struct reg *r, int64_t ms, char out[32])
+{
+	struct crs_ymd g = { 1970, 1, 1 };
+	int32_t jdn = 0;
+	int sec = 0, off;
+
+	r->api->tehran_local(ms, &jdn, &sec);
+	r->api->gregorian_from_jdn(jdn, &g);
+	/* offset = local wall time - UTC, in minutes (JDN 2440588 is
+	 * 1970-01-01) */
+	off = (int)(((int64_t)(jdn - 2440588) * 86400 + sec - ms / 1000) / 60);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", g.y % 10000,
+	         g.m % 100, g.d % 100, sec / 3600 % 100, sec / 60 % 60, sec % 60,
+	         off < 0 ? '-' : '+', abs(off) / 60 % 100, abs(off) % 60);
+}
+
+int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,
+                 int32_t **out, size_t *n)
+{
+	const struct crs_api *api = r->api;
+	struct crs_rows *res = NULL;
+	char a[11], b[11];
+	int32_t *v;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	reg_jdn_to_sql_date(r, from, a);
+	reg_jdn_to_sql_date(r, to, b);
+	rc = api->db_exec(db, "SELECT day FROM holiday WHERE day BETWEEN ? AND ? "
+	                      "ORDER BY day",
+	                  CRS_PARAMS(CRS_P_STR(a), CRS_P_STR(b)), &res, NULL);
+	if (rc)
+		return rc;
+	v = calloc(api->rows_count(res) + 1, sizeof(*v));
+	if (!v) {
+		api->rows_free(res);
+		return CRS_ENOMEM;
+	}
+	while (api->rows_next(res))
+		if (reg_sql_date_to_jdn(r, api->rows_str(res, 0), &v[*n]) == CRS_OK)
+			(*n)++;
+	api->rows_free(res);
+	*out = v;
+	return CRS_OK;
+}
+
+static int config(struct reg *r, struct crs_err *err)
+{
+	const struct crs_api *api = r->api;
+	const char *key = api->config_get(r->pctx, "receipt_key", NULL);
+	int64_t wait_hours;
+	size_t i;
+
+	if (api->config_int(r->pctx, "office_list_size", 10, 1, 100, &r->office_list_size) ||
+	    api->config_int(r->pctx, "mobile_service_min_days", 14, 0, 365,
+	                    &r->mobile_service_min_days) ||
+	    api->config_int(r->pctx, "hold_minutes", 15, 1, 1440, &r->hold_minutes) ||
+	    api->config_int(r->pctx, "booking_horizon_days", 60, 1, 730,
+	                    &r->booking_horizon_days) ||
+	    api->config_int(r->pctx, "min_age_years", 15, 0, 120, &r->min_age_years) ||
+	    api->config_int(r->pctx, "serial_wait_working_hours", 48, 0, 10000,
+	                    &wait_hours) ||
+	    api->config_int(r->pctx, "no_show_days", 3, 0, 365, &r->no_show_days)) {
+		snprintf(err->msg, sizeof(err->msg), "bad [plugin.registration] value");
+		return CRS_EINVAL;
+	}
+	r->serial_wait_seconds = wait_hours * 3600;
+	/* The receipt HMAC key: hex, at least 32 bytes.  Never logged. */
+	if (!key || strlen(key) < 64 || strlen(key) > 128 || strlen(key) % 2 ||
+	    strspn(key, "0123456789abcdefABCDEF") != strlen(key)) {
+		snprintf(err->msg, sizeof(err->msg),
+		         "[plugin.registration] receipt_key must be 64-128 hex digits");
+		return CRS_EINVAL;
+	}
+	for (i = 0; i < strlen(key) / 2; i++) {
+		unsigned v;
+
+		sscanf(key + 2 * i, "%2x", &v);
+		r->receipt_key[i] = (unsigned char)v;
+	}
+	r->receipt_key_len = strlen(key) / 2;
+	r->verify_url = api->config_get(r->pctx, "verify_url",
+	                                "http://127.0.0.1:8080/verify.html");
+	return CRS_OK;
+}
+
+static int reg_init(const struct crs_api *api, struct crs_plugin_ctx *pctx,
+                    void **inst, struct crs_err *err)
+{
+	struct reg *r = api->alloc(sizeof(*r));
+	int64_t sweep_ms;
+	int rc;
+
+	if (!r) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return CRS_ENOMEM;
+	}
+	r->api = api;
+	r->pctx = pctx;
+	rc = config(r, err);
+	if (rc == CRS_OK &&
+	    api->config_int(pctx, "sweep_ms", 2000, 100, 600000, &sweep_ms))
+		rc = CRS_EINVAL;
+	if (rc == CRS_OK)
+		rc = api->timer_add(pctx, sweep_ms, booking_sweep, NULL);
+	if (rc) {
+		api->free(r);
+		return rc;
+	}
+	*inst = r;
+	return CRS_OK;
+}
+
+static void reg_destroy(void *inst)
+{
+	struct reg *r = inst;
+
+	r->api->free(r);
+}
+
+#define JSON_SESSION CRS_ROUTE_JSON, CRS_AUTH_SESSION, NULL
+
+static const struct crs_route routes[] = {
+	{ "POST", "/api/v1/session", login_handle, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
+	{ "DELETE", "/api/v1/session", logout_handle, 0, CRS_AUTH_SESSION, NULL },
+	{ "GET", "/api/v1/application", application_handle, 0, CRS_AUTH_SESSION, NULL },
+	{ "GET", "/api/v1/lunar-options", lunar_options_handle, 0, CRS_AUTH_NONE, NULL },
+	{ "PUT", "/api/v1/application/details", details_handle, JSON_SESSION },
+	{ "PUT", "/api/v1/application/needs", needs_handle, JSON_SESSION },
+	{ "PUT", "/api/v1/application/mobile", mobile_handle, JSON_SESSION },
+	{ "GET", "/api/v1/offices", offices_handle, 0, CRS_AUTH_SESSION, NULL },
+	{ "POST", "/api/v1/application/appointment", appointment_handle, JSON_SESSION },
+	{ "GET", "/api/v1/application/receipt", receipt_handle, 0, CRS_AUTH_SESSION, NULL },
+	{ "POST", "/api/v1/application/receipt/email", receipt_email_handle, JSON_SESSION },
+	{ "GET", "/api/v1/receipt-verify", receipt_verify_handle, 0, CRS_AUTH_NONE, NULL },
+};
+
+static const struct crs_plugin desc = {
+	CRS_PLUGIN_INIT,
+	.name = "registration",
+	.version = "1.0.0",
+	.description = "citizen pre-registration (SPEC §3)",
+	.flags = CRS_PLUGIN_THREAD_SAFE,
+	CRS_ROUTES(routes),
+	.init = reg_init,
+	.destroy = reg_destroy,
+};
+
+CRS_PLUGIN_DEFINE(desc)
