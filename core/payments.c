@@ -244,12 +244,9 @@ static int create_tx(struct crs_db *db, void *arg)
 	}
 	if (rc)
 		return rc;
-	/* The place stays held while the citizen is at the bank. */
-	rc = db_exec(db, "UPDATE application SET hold_until = GREATEST(hold_until, ?)"
-	                 " WHERE id = ?",
-	             CRS_PARAMS(CRS_P_STR(expires), CRS_P_INT(app_id)), NULL, NULL);
-	if (rc)
-		return rc;
+	/* The hold is not extended here: the registration sweeper leaves a
+	 * hold alone while a payment of it is open at the bank, and once the
+	 * payment fails the hold's own time applies again. */
 	c->p.id = (int64_t)ex.insert_id;
 	c->p.order_id = order;
 	c->p.app_id = app_id;
@@ -354,13 +351,14 @@ int payments_create_handle(struct crs_req *req, void *unused)
 	snprintf(c.p.token, sizeof(c.p.token), "%s", token);
 	attempt_of(&c.p, cb, sizeof(cb), &a);
 	memset(&rd, 0, sizeof(rd));
-	rd.fields = json_object_new_object();
 	rc = ops->describe_redirect(g, &a, &rd);
 	if (rc) {
 		json_object_put(rd.fields);
 		resp_fail(req, 502, "GATEWAY_UNAVAILABLE", MSG_PAY_BANK_DOWN, NULL);
 		goto out;
 	}
+	if (!rd.fields)
+		rd.fields = json_object_new_object();
 	o = json_object_new_object();
 	json_object_object_add(o, "payment_id", json_object_new_int64(c.p.id));
 	json_object_object_add(o, "order_id", json_object_new_int64(c.p.order_id));
@@ -469,15 +467,17 @@ static int apply_verified_tx(struct crs_db *db, void *arg)
 	struct crs_rows *r = NULL;
 	struct crs_exec ex;
 	char now[24], sms[256];
-	const char *stage, *office, *tc;
-	int rc;
+	const char *stage, *office, *tc, *hold;
+	int64_t hold_ms = 0, t = now_ms();
+	int rc, held;
 
 	ap->applied = ap->duplicate = 0;
 	ap->tracking[0] = '\0';
 	sql_time(now_ms(), now);
 	/* Lock the application before the payment (the order every writer of
 	 * both uses), so two payments of one application serialise here. */
-	rc = db_exec(db, "SELECT stage, office_id, tracking_code FROM application"
+	rc = db_exec(db, "SELECT stage, office_id, tracking_code, hold_until,"
+	                 " appt_day, appt_shift FROM application"
 	                 " WHERE id = ? FOR UPDATE",
 	             CRS_PARAMS(CRS_P_INT(p->app_id)), &r, NULL);
 	if (rc)
@@ -489,6 +489,13 @@ static int apply_verified_tx(struct crs_db *db, void *arg)
 	stage = rows_str(r, 0);
 	office = rows_str(r, 1);
 	tc = rows_str(r, 2);
+	hold = rows_str(r, 3);
+	if (hold)
+		parse_time(hold, &hold_ms);
+	/* The place is held until its own time or, while this payment was at
+	 * the bank, until the payment window closed: whichever is later. */
+	held = !strcmp(stage, "reserved") && office &&
+	       t <= (hold_ms > p->expires_ms ? hold_ms : p->expires_ms);
 	if (tc)
 		snprintf(ap->tracking, sizeof(ap->tracking), "%s", tc);
 	rc = db_exec(db, "UPDATE payment SET state = 'verified', reference = ?,"
@@ -506,7 +513,7 @@ static int apply_verified_tx(struct crs_db *db, void *arg)
 		return rc;
 	}
 	ap->applied = 1;
-	if (!strcmp(stage, "reserved") && office) {
+	if (held) {
 		rc = db_exec(db, "UPDATE application SET stage = 'paid', hold_until = NULL,"
 		                 " paid_at = ?, updated_at = ? WHERE id = ?",
 		             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now), CRS_P_INT(p->app_id)),
@@ -514,8 +521,15 @@ static int apply_verified_tx(struct crs_db *db, void *arg)
 	} else if (!strcmp(stage, "entered") || !strcmp(stage, "details_done") ||
 	           !strcmp(stage, "reserved")) {
 		/* The hold ran out while the citizen was at the bank: the money
-		 * is kept, the citizen chooses a place again without paying. */
-		rc = db_exec(db, "UPDATE application SET stage = 'paid_no_slot',"
+		 * is kept, the citizen chooses a place again without paying.
+		 * A lapsed hold the sweeper has not freed yet is freed here. */
+		if (office)
+			rc = db_exec(db, "UPDATE slot SET taken = taken - 1 WHERE office_id = ?"
+			                 " AND day = ? AND shift = ? AND taken > 0",
+			             CRS_PARAMS(CRS_P_STR(office), CRS_P_STR(rows_str(r, 4)),
+			                        CRS_P_STR(rows_str(r, 5))), NULL, NULL);
+		if (rc == CRS_OK)
+			rc = db_exec(db, "UPDATE application SET stage = 'paid_no_slot',"
 		                 " office_id = NULL, appt_day = NULL, appt_shift = NULL,"
 		                 " hold_until = NULL, paid_at = ?, updated_at = ? WHERE id = ?",
 		             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now), CRS_P_INT(p->app_id)),

@@ -215,8 +215,9 @@ struct crs_pay_attempt {
 	int64_t created_unix;
 };
 
-/* Where to send the browser.  fields is a JSON object of form fields the
- * gateway adds (owned by the core after describe_redirect returns). */
+/* Where to send the browser.  fields is NULL on entry; the gateway may set
+ * it to a new JSON object of form fields, which the core owns (and frees)
+ * after describe_redirect returns, whatever it returned. */
 struct crs_pay_redirect {
 	char method[8];          /* "GET" or "POST" */
 	char url[512];

@@ -435,6 +435,12 @@ int appointment_handle(struct crs_req *req, void *inst)
 
 /* The hold sweeper --------------------------------------------------------- */
 
+/* A payment of the application is at the bank and its window is open: the
+ * place stays held whatever the hold's own time (the citizen is paying). */
+#define OPEN_PAYMENT \
+	"EXISTS (SELECT 1 FROM payment p WHERE p.application_id = a.id" \
+	" AND p.state IN ('created', 'redirected') AND p.expires_at > ?)"
+
 struct sweep {
 	struct reg *r;
 	int64_t app_id;
@@ -453,10 +459,11 @@ static int sweep_one_tx(struct crs_db *db, void *arg)
 
 	s->freed = 0;
 	reg_ms_to_sql_time(api->now_ms(), now);
-	rc = api->db_exec(db, "SELECT office_id, appt_day, appt_shift FROM application"
+	rc = api->db_exec(db, "SELECT office_id, appt_day, appt_shift FROM application a"
 	                      " WHERE id = ? AND stage = 'reserved' AND hold_until < ?"
-	                      " FOR UPDATE",
-	                  CRS_PARAMS(CRS_P_INT(s->app_id), CRS_P_STR(now)), &res, NULL);
+	                      " AND NOT " OPEN_PAYMENT " FOR UPDATE",
+	                  CRS_PARAMS(CRS_P_INT(s->app_id), CRS_P_STR(now), CRS_P_STR(now)),
+	                  &res, NULL);
 	if (rc)
 		return rc;
 	if (api->rows_next(res)) {
@@ -492,9 +499,9 @@ void booking_sweep(void *inst, void *arg)
 	if (api->db_acquire(NULL, &db))
 		return;
 	/* ix_application_hold: (stage, hold_until) */
-	if (api->db_exec(db, "SELECT id FROM application WHERE stage = 'reserved'"
-	                     " AND hold_until < ? LIMIT 200",
-	                 CRS_PARAMS(CRS_P_STR(now)), &res, NULL)) {
+	if (api->db_exec(db, "SELECT id FROM application a WHERE stage = 'reserved'"
+	                     " AND hold_until < ? AND NOT " OPEN_PAYMENT " LIMIT 200",
+	                 CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now)), &res, NULL)) {
 		api->db_release(db);
 		return;
 	}
