@@ -162,6 +162,12 @@ static MYSQL *connect_one(unsigned long flags, char *err, size_t errsz)
 	               "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
 	               "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
 	               "NO_ENGINE_SUBSTITUTION'");
+	/* Correctness rests on row locks and conditional updates, never on
+	 * gap locks: REPEATABLE READ's gap locks only add deadlocks (a
+	 * locking read of a citizen's not-yet-existing application blocks
+	 * every other first login in the same gap). */
+	mysql_optionsv(my, MYSQL_INIT_COMMAND,
+	               "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
 	if (!mysql_real_connect(my, pool.host, pool.user, pool.password,
 	                        pool.database, pool.port, pool.socket, flags)) {
 		snprintf(err, errsz, "%u %s", mysql_errno(my), mysql_error(my));
