@@ -290,6 +290,7 @@ static const struct crs_api table = {
 	.random_bytes = random_bytes,
 	.hmac_sha256 = hmac_sha256,
 	.payment_fee_rial = payments_fee_rial,
+	.req_field = req_get_field,
 	.nid_normalize = civil_nid_normalize,
 	.serial_normalize = civil_serial_normalize,
 	.mobile_normalize = civil_mobile_normalize,

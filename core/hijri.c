@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "hijri.h"
+#include "digits.h"
 #include "jalali.h"
 
 #include <string.h>
@@ -266,44 +267,6 @@ int hijri_parse(const char *s, struct hijri_date *out)
 	return HIJRI_OK;
 }
 
-/* Append v with at least width digits, Persian or ASCII; false if full. */
-static bool put_number(char *out, size_t outsz, size_t *o, int v, int width,
-		       bool persian)
-{
-	char tmp[12];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)(v % 10);
-		v /= 10;
-	} while (v > 0 && n < (int)sizeof(tmp));
-	while (n < width && n < (int)sizeof(tmp))
-		tmp[n++] = 0;
-	if (*o + (size_t)n * (persian ? 2 : 1) >= outsz)
-		return false;
-	while (n-- > 0) {
-		if (persian) {
-			out[(*o)++] = (char)0xDB;
-			out[(*o)++] = (char)(0xB0 + tmp[n]);
-		} else {
-			out[(*o)++] = (char)('0' + tmp[n]);
-		}
-	}
-	out[*o] = '\0';
-	return true;
-}
-
-static bool put_str(char *out, size_t outsz, size_t *o, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (*o + len >= outsz)
-		return false;
-	memcpy(out + *o, s, len + 1);
-	*o += len;
-	return true;
-}
-
 /* Formatting needs no table: any day 1..30 of a month can be written. */
 static bool printable(const struct hijri_date *d)
 {
@@ -320,11 +283,11 @@ int hijri_format(const struct hijri_date *d, char *out, size_t outsz)
 	out[0] = '\0';
 	if (!printable(d))
 		return HIJRI_EINVAL;
-	if (!put_number(out, outsz, &o, d->year, 4, false) ||
-	    !put_str(out, outsz, &o, "/") ||
-	    !put_number(out, outsz, &o, d->month, 2, false) ||
-	    !put_str(out, outsz, &o, "/") ||
-	    !put_number(out, outsz, &o, d->day, 2, false)) {
+	if (!digits_put_number(out, outsz, &o, d->year, 4, false) ||
+	    !digits_put_str(out, outsz, &o, "/") ||
+	    !digits_put_number(out, outsz, &o, d->month, 2, false) ||
+	    !digits_put_str(out, outsz, &o, "/") ||
+	    !digits_put_number(out, outsz, &o, d->day, 2, false)) {
 		out[0] = '\0';
 		return HIJRI_ENOSPACE;
 	}
@@ -341,11 +304,11 @@ int hijri_format_fa_long(const struct hijri_date *d, char *out,
 	out[0] = '\0';
 	if (!printable(d))
 		return HIJRI_EINVAL;
-	if (!put_number(out, outsz, &o, d->day, 1, true) ||
-	    !put_str(out, outsz, &o, " ") ||
-	    !put_str(out, outsz, &o, month_names[d->month - 1]) ||
-	    !put_str(out, outsz, &o, " ") ||
-	    !put_number(out, outsz, &o, d->year, 1, true)) {
+	if (!digits_put_number(out, outsz, &o, d->day, 1, true) ||
+	    !digits_put_str(out, outsz, &o, " ") ||
+	    !digits_put_str(out, outsz, &o, month_names[d->month - 1]) ||
+	    !digits_put_str(out, outsz, &o, " ") ||
+	    !digits_put_number(out, outsz, &o, d->year, 1, true)) {
 		out[0] = '\0';
 		return HIJRI_ENOSPACE;
 	}

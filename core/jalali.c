@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "jalali.h"
+#include "digits.h"
 
 #include <string.h>
 
@@ -273,57 +274,6 @@ const char *jalali_weekday_name(int wday)
 	return wday >= 0 && wday <= 6 ? weekday_names[wday] : NULL;
 }
 
-/* ---- text ---- */
-
-static int digit_at(const unsigned char *p, const unsigned char *end,
-		    size_t *len)
-{
-	size_t left = p < end ? (size_t)(end - p) : 0;
-
-	if (left >= 1 && *p >= '0' && *p <= '9') {
-		*len = 1;
-		return *p - '0';
-	}
-	/* U+0660..U+0669 is D9 A0..A9, U+06F0..U+06F9 is DB B0..B9. */
-	if (left >= 2 && p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
-		*len = 2;
-		return p[1] - 0xA0;
-	}
-	if (left >= 2 && p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
-		*len = 2;
-		return p[1] - 0xB0;
-	}
-	*len = 0;
-	return -1;
-}
-
-/*
- * White space plus the invisible marks RTL text puts around numbers
- * (NBSP, ZWNJ, LRM/RLM, ALM, embeddings, isolates, BOM): a pasted date
- * must not fail for characters nobody can see.
- */
-static size_t blank_at(const unsigned char *p, const unsigned char *end)
-{
-	size_t left = (size_t)(end - p);
-
-	if (left == 0)
-		return 0;
-	if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		return 1;
-	if (left >= 2 && ((p[0] == 0xC2 && p[1] == 0xA0) ||
-			  (p[0] == 0xD8 && p[1] == 0x9C)))
-		return 2;
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-	    ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAF)))
-		return 3;
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 &&
-	    p[2] >= 0xA6 && p[2] <= 0xA9)
-		return 3;
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3;
-	return 0;
-}
-
 /* Read min..max digits at *p as a number; advance *p. */
 static bool read_number(const unsigned char **p, const unsigned char *end,
 			int min, int max, int *value)
@@ -332,7 +282,7 @@ static bool read_number(const unsigned char **p, const unsigned char *end,
 	size_t len;
 
 	while (n < max) {
-		int d = digit_at(*p, end, &len);
+		int d = digits_at(*p, end, &len);
 
 		if (d < 0)
 			break;
@@ -341,7 +291,7 @@ static bool read_number(const unsigned char **p, const unsigned char *end,
 		n++;
 	}
 	/* A further digit means the field is too long, not a new field. */
-	if (n < min || digit_at(*p, end, &len) >= 0)
+	if (n < min || digits_at(*p, end, &len) >= 0)
 		return false;
 	*value = v;
 	return true;
@@ -357,13 +307,13 @@ int jalali_parse_ymd(const char *s, int *y, int *m, int *d)
 		return JALALI_EPARSE;
 	p = (const unsigned char *)s;
 	end = p + strlen(s);
-	for (n = blank_at(p, end); n > 0; n = blank_at(p, end))
+	for (n = digits_blank_at(p, end); n > 0; n = digits_blank_at(p, end))
 		p += n;
 	if (!read_number(&p, end, 4, 4, &vy) || p >= end || *p++ != '/' ||
 	    !read_number(&p, end, 1, 2, &vm) || p >= end || *p++ != '/' ||
 	    !read_number(&p, end, 1, 2, &vd))
 		return JALALI_EPARSE;
-	for (n = blank_at(p, end); n > 0; n = blank_at(p, end))
+	for (n = digits_blank_at(p, end); n > 0; n = digits_blank_at(p, end))
 		p += n;
 	if (p != end)
 		return JALALI_EPARSE;
@@ -390,47 +340,6 @@ int jalali_parse(const char *s, struct jalali_date *out)
 	return JALALI_OK;
 }
 
-/*
- * Append v as at least width digits, Persian (two bytes each) or ASCII.
- * Returns false when it does not fit with a NUL after it.
- */
-static bool put_number(char *out, size_t outsz, size_t *o, int v, int width,
-		       bool persian)
-{
-	char tmp[12];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)(v % 10);
-		v /= 10;
-	} while (v > 0 && n < (int)sizeof(tmp));
-	while (n < width && n < (int)sizeof(tmp))
-		tmp[n++] = 0;
-	if (*o + (size_t)n * (persian ? 2 : 1) >= outsz)
-		return false;
-	while (n-- > 0) {
-		if (persian) {
-			out[(*o)++] = (char)0xDB;
-			out[(*o)++] = (char)(0xB0 + tmp[n]);
-		} else {
-			out[(*o)++] = (char)('0' + tmp[n]);
-		}
-	}
-	out[*o] = '\0';
-	return true;
-}
-
-static bool put_str(char *out, size_t outsz, size_t *o, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*o + n >= outsz)
-		return false;
-	memcpy(out + *o, s, n + 1);
-	*o += n;
-	return true;
-}
-
 static int format_ymd(const struct jalali_date *d, char *out, size_t outsz,
 		      bool persian)
 {
@@ -441,11 +350,11 @@ static int format_ymd(const struct jalali_date *d, char *out, size_t outsz,
 	out[0] = '\0';
 	if (d == NULL || !jalali_valid(d->year, d->month, d->day))
 		return JALALI_EINVAL;
-	if (!put_number(out, outsz, &o, d->year, 4, persian) ||
-	    !put_str(out, outsz, &o, "/") ||
-	    !put_number(out, outsz, &o, d->month, 2, persian) ||
-	    !put_str(out, outsz, &o, "/") ||
-	    !put_number(out, outsz, &o, d->day, 2, persian)) {
+	if (!digits_put_number(out, outsz, &o, d->year, 4, persian) ||
+	    !digits_put_str(out, outsz, &o, "/") ||
+	    !digits_put_number(out, outsz, &o, d->month, 2, persian) ||
+	    !digits_put_str(out, outsz, &o, "/") ||
+	    !digits_put_number(out, outsz, &o, d->day, 2, persian)) {
 		out[0] = '\0';
 		return JALALI_ENOSPACE;
 	}
@@ -472,11 +381,11 @@ int jalali_format_fa_long(const struct jalali_date *d, char *out,
 	out[0] = '\0';
 	if (d == NULL || !jalali_valid(d->year, d->month, d->day))
 		return JALALI_EINVAL;
-	if (!put_number(out, outsz, &o, d->day, 1, true) ||
-	    !put_str(out, outsz, &o, " ") ||
-	    !put_str(out, outsz, &o, month_names[d->month - 1]) ||
-	    !put_str(out, outsz, &o, " ") ||
-	    !put_number(out, outsz, &o, d->year, 1, true)) {
+	if (!digits_put_number(out, outsz, &o, d->day, 1, true) ||
+	    !digits_put_str(out, outsz, &o, " ") ||
+	    !digits_put_str(out, outsz, &o, month_names[d->month - 1]) ||
+	    !digits_put_str(out, outsz, &o, " ") ||
+	    !digits_put_number(out, outsz, &o, d->year, 1, true)) {
 		out[0] = '\0';
 		return JALALI_ENOSPACE;
 	}

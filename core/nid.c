@@ -5,64 +5,10 @@
 #include "config.h"
 
 #include "nid.h"
+#include "digits.h"
 
 #include <stdbool.h>
 #include <string.h>
-
-/*
- * The digit (0..9) encoded at p, or -1; *len gets its byte length.  Only
- * the three digit scripts Iranians actually type are recognised.
- */
-static int digit_at(const unsigned char *p, const unsigned char *end,
-		    size_t *len)
-{
-	size_t left = p < end ? (size_t)(end - p) : 0;
-
-	if (left >= 1 && *p >= '0' && *p <= '9') {
-		*len = 1;
-		return *p - '0';
-	}
-	/* U+0660..U+0669 is D9 A0..A9, U+06F0..U+06F9 is DB B0..B9. */
-	if (left >= 2 && p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
-		*len = 2;
-		return p[1] - 0xA0;
-	}
-	if (left >= 2 && p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
-		*len = 2;
-		return p[1] - 0xB0;
-	}
-	*len = 0;
-	return -1;
-}
-
-/*
- * Byte length of a blank at p, or 0.  Besides ASCII white space this takes
- * the invisible characters that text copied from RTL pages carries around a
- * number (NBSP, ZWNJ, LRM/RLM, ALM, bidi embeddings and isolates, BOM);
- * a citizen cannot see them and must not be told the number is wrong.
- */
-static size_t blank_at(const unsigned char *p, const unsigned char *end)
-{
-	size_t left = (size_t)(end - p);
-
-	if (left == 0)
-		return 0;
-	if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		return 1;
-	if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-		return 2; /* U+00A0 */
-	if (left >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
-		return 2; /* U+061C */
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-	    ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAF)))
-		return 3; /* U+200B..U+200F, U+202A..U+202F */
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 &&
-	    p[2] >= 0xA6 && p[2] <= 0xA9)
-		return 3; /* U+2066..U+2069 */
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3; /* U+FEFF */
-	return 0;
-}
 
 /* Byte length of a dash at p (ASCII, U+2010..U+2015, U+2212), or 0. */
 static size_t dash_at(const unsigned char *p, const unsigned char *end)
@@ -84,11 +30,11 @@ static void trim(const unsigned char **b, const unsigned char **e)
 {
 	size_t n;
 
-	for (n = blank_at(*b, *e); n > 0; n = blank_at(*b, *e))
+	for (n = digits_blank_at(*b, *e); n > 0; n = digits_blank_at(*b, *e))
 		*b += n;
 	/*
 	 * Blanks are 1..3 bytes, so probe the last 1..3 bytes.  A probe that
-	 * starts inside a character never matches: blank_at() wants ASCII
+	 * starts inside a character never matches: digits_blank_at() wants ASCII
 	 * or a lead byte first, and UTF-8 continuation bytes are neither.
 	 */
 	for (;;) {
@@ -96,7 +42,7 @@ static void trim(const unsigned char **b, const unsigned char **e)
 		bool found = false;
 
 		for (k = 1; k <= 3 && (size_t)(*e - *b) >= k; k++) {
-			if (blank_at(*e - k, *e) == k) {
+			if (digits_blank_at(*e - k, *e) == k) {
 				*e -= k;
 				found = true;
 				break;
@@ -119,7 +65,7 @@ static int collect_digits(const unsigned char *b, const unsigned char *e,
 
 	while (b < e) {
 		size_t len;
-		int d = digit_at(b, e, &len);
+		int d = digits_at(b, e, &len);
 
 		if (d >= 0) {
 			if (n == max)
@@ -130,7 +76,7 @@ static int collect_digits(const unsigned char *b, const unsigned char *e,
 		}
 		if (!separators)
 			return NID_EFORMAT;
-		len = blank_at(b, e);
+		len = digits_blank_at(b, e);
 		if (len == 0)
 			len = dash_at(b, e);
 		if (len == 0)
@@ -235,7 +181,7 @@ int nid_digits_ascii(const char *in, char *out, size_t outsz)
 	end = p + strlen(in);
 	while (p < end) {
 		size_t len;
-		int d = digit_at(p, end, &len);
+		int d = digits_at(p, end, &len);
 		char c = d >= 0 ? (char)('0' + d) : (char)*p;
 
 		if (d < 0)
@@ -263,7 +209,7 @@ int nid_digits_persian(const char *in, char *out, size_t outsz)
 	end = p + strlen(in);
 	while (p < end) {
 		size_t len;
-		int d = digit_at(p, end, &len);
+		int d = digits_at(p, end, &len);
 
 		if (d >= 0) {
 			if (o + 2 >= outsz)
@@ -396,7 +342,7 @@ size_t nid_mask_text(char *s)
 		size_t n = 0, l;
 		unsigned char *q = p;
 
-		while (q < end && digit_at(q, end, &l) >= 0) {
+		while (q < end && digits_at(q, end, &l) >= 0) {
 			if (n <= NID_LEN) {
 				at[n] = q;
 				dlen[n] = l;

@@ -344,6 +344,17 @@ const char *req_get_form(struct crs_req *req, const char *name, int ci)
 	return kv_find(&req->form, name, ci);
 }
 
+const char *req_get_field(struct crs_req *req, const char *name)
+{
+	const char *v = req_get_form(req, name, 1);
+
+	if (v)
+		return v;
+	if (!req->query.parsed)
+		parse_pairs(req, &req->query, req->query_string, '&', 1);
+	return kv_find(&req->query, name, 1);
+}
+
 const char *req_get_cookie(struct crs_req *req, const char *name)
 {
 	if (!req->cookies.parsed)

@@ -91,6 +91,8 @@ void req_release(struct crs_req *req);
 const char *req_get_header(struct crs_req *req, const char *name);
 const char *req_get_query(struct crs_req *req, const char *name);
 const char *req_get_form(struct crs_req *req, const char *name, int ci);
+/* Form field, else query parameter, both case-insensitive. */
+const char *req_get_field(struct crs_req *req, const char *name);
 const char *req_get_cookie(struct crs_req *req, const char *name);
 const char *req_get_param(struct crs_req *req, const char *name);
 /* Parse the JSON body into req->json; CRS_OK or CRS_EINVAL. */

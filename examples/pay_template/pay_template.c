@@ -258,21 +258,13 @@ static int tpl_describe_redirect(void *inst, const struct crs_pay_attempt *a,
 
 /* The core's route /pay/<gateway>/callback calls this with the bank's form
  * POST (or a GET with a query).  Read, validate, report: decide nothing. */
-static const char *field(const struct crs_api *api, struct crs_req *req,
-                         const char *name)
-{
-	const char *v = api->req_form(req, name, 1); /* case-insensitive */
-
-	return v ? v : api->req_query(req, name);
-}
-
 static int tpl_parse_callback(void *inst, struct crs_req *req,
                               struct crs_pay_callback *out)
 {
 	struct tpl *t = inst;
-	const char *token = field(t->api, req, "token");
-	const char *status = field(t->api, req, "status");
-	const char *order = field(t->api, req, "order_id");
+	const char *token = t->api->req_field(req, "token");
+	const char *status = t->api->req_field(req, "status");
+	const char *order = t->api->req_field(req, "order_id");
 	char *end;
 	long long v;
 

@@ -265,8 +265,7 @@ struct crs_pay_outcome {
  *     not answer: never report FAILED for a timeout);
  *   parse_callback: CRS_EINVAL when the fields are unusable.
  * The callback arrives on the core's route /pay/<gateway name>/callback as a
- * form POST (or GET with a query); read it with api->req_form(req, k, 1) and
- * api->req_query.
+ * form POST (or GET with a query); read it with api->req_field(req, name).
  */
 struct crs_gateway_ops {
 	size_t struct_size;      /* sizeof(struct crs_gateway_ops) */
@@ -490,6 +489,11 @@ struct crs_api {
 	int (*random_bytes)(void *buf, size_t len);
 	int (*hmac_sha256)(const void *key, size_t key_len, const void *data,
 	                   size_t len, unsigned char out[32]);
+
+	/* A field of a bank's callback: the form body or, for a GET callback,
+	 * the query string; the name matched case-insensitively (banks differ
+	 * in the case of their fields).  Borrowed; NULL if absent. */
+	const char *(*req_field)(struct crs_req *req, const char *name);
 
 	/* ---- payments: the fee the core charges for a registration ---- */
 	int64_t (*payment_fee_rial)(void);

@@ -290,43 +290,17 @@ static int parsian_describe_redirect(void *inst, const struct crs_pay_attempt *a
 
 /* ---- parse_callback (P3, P4; X3, X6, X7) -------------------------------- */
 
-/* A callback field: the form (POST) case-insensitively, else the query
- * (GET), whose lookup is exact, so the usual spellings are tried. */
-static const char *cb_field(const struct crs_api *api, struct crs_req *req,
-                            const char *name)
-{
-	const char *v = api->req_form(req, name, 1);
-	char alt[64];
-	size_t i, n = strlen(name);
-
-	if (v || n >= sizeof(alt))
-		return v;
-	if ((v = api->req_query(req, name)))
-		return v;
-	for (i = 0; i <= n; i++)
-		alt[i] = (char)tolower((unsigned char)name[i]);
-	if ((v = api->req_query(req, alt)))
-		return v;
-	for (i = 0; i < n; i++)
-		alt[i] = (char)toupper((unsigned char)name[i]);
-	if ((v = api->req_query(req, alt)))
-		return v;
-	memcpy(alt, name, n + 1);
-	alt[0] = (char)(isupper((unsigned char)alt[0]) ? tolower((unsigned char)alt[0])
-	                                                : toupper((unsigned char)alt[0]));
-	return api->req_query(req, alt);
-}
 
 static int parsian_parse_callback(void *inst, struct crs_req *req,
                                   struct crs_pay_callback *out)
 {
 	struct parsian *p = inst;
 	const struct crs_api *api = p->api;
-	const char *token = cb_field(api, req, "Token");
-	const char *status = cb_field(api, req, "status");
-	const char *order = cb_field(api, req, "OrderId");
-	const char *amount = cb_field(api, req, "Amount");
-	const char *rrn = cb_field(api, req, "RRN");
+	const char *token = api->req_field(req, "Token");
+	const char *status = api->req_field(req, "status");
+	const char *order = api->req_field(req, "OrderId");
+	const char *amount = api->req_field(req, "Amount");
+	const char *rrn = api->req_field(req, "RRN");
 	int64_t t, st = 0, v, r = 0;
 
 	if (!out)

@@ -509,32 +509,6 @@ static int sadad_describe_redirect(void *inst, const struct crs_pay_attempt *a,
 
 /* ---- parse_callback (pitfalls 5, 9; X3, X6, X7) ------------------------- */
 
-/* A callback field: the form (POST) case-insensitively, else the query
- * (GET), whose lookup is exact, so the usual spellings are tried. */
-static const char *cb_field(const struct crs_api *api, struct crs_req *req,
-                            const char *name)
-{
-	const char *v = api->req_form(req, name, 1);
-	char alt[64];
-	size_t i, n = strlen(name);
-
-	if (v || n >= sizeof(alt))
-		return v;
-	if ((v = api->req_query(req, name)))
-		return v;
-	for (i = 0; i <= n; i++)
-		alt[i] = (char)tolower((unsigned char)name[i]);
-	if ((v = api->req_query(req, alt)))
-		return v;
-	for (i = 0; i < n; i++)
-		alt[i] = (char)toupper((unsigned char)name[i]);
-	if ((v = api->req_query(req, alt)))
-		return v;
-	memcpy(alt, name, n + 1);
-	alt[0] = (char)(isupper((unsigned char)alt[0]) ? tolower((unsigned char)alt[0])
-	                                                : toupper((unsigned char)alt[0]));
-	return api->req_query(req, alt);
-}
 
 static const char *trim(const struct crs_api *api, struct crs_req *req,
                         const char *v)
@@ -570,9 +544,9 @@ static int sadad_parse_callback(void *inst, struct crs_req *req,
 		return CRS_EINVAL;
 	memset(out, 0, sizeof(*out));
 	out->amount_rial = -1;          /* Sadad's callback carries no amount */
-	token = trim(api, req, cb_field(api, req, "token"));
-	order = trim(api, req, cb_field(api, req, "OrderId"));
-	res = trim(api, req, cb_field(api, req, "ResCode"));
+	token = trim(api, req, api->req_field(req, "token"));
+	order = trim(api, req, api->req_field(req, "OrderId"));
+	res = trim(api, req, api->req_field(req, "ResCode"));
 	if (!token_ok(token) || strlen(token) >= sizeof(out->token))
 		return CRS_EINVAL;
 	snprintf(out->token, sizeof(out->token), "%s", token);
