@@ -622,6 +622,27 @@ static int already_paid(const struct payment *p, int *paid)
 }
 
 /*
+ * Money the bank took that we will not keep: reverse it where the bank has
+ * a reversal (Parsian), else leave it unconfirmed for the bank's automatic
+ * refund (Sadad).  Either way the citizen is told the 72-hour rule.
+ */
+static void give_back_money(const struct payment *p,
+                            const struct crs_gateway_ops *ops, void *g,
+                            const struct crs_pay_attempt *a, const char *msg)
+{
+	struct crs_pay_outcome out;
+
+	memset(&out, 0, sizeof(out));
+	if (ops->reverse && ops->reverse(g, a, &out) == CRS_OK) {
+		log_info("payments: payment %lld reversed at %s", (long long)p->id,
+		         p->gateway);
+		fail_now(p, "reversed", msg);
+		return;
+	}
+	fail_now(p, "failed", msg);
+}
+
+/*
  * Verify a claimed payment with its bank and apply the answer.  final:
  * the bank's window is over, so "not paid" means expired.  Returns 1 when
  * the payment reached a final state.
@@ -643,14 +664,14 @@ static int verify_claimed(const struct payment *p, const struct crs_pay_callback
 		unclaim(p->id, 0);
 		return 0;
 	}
+	attempt_of(p, url, sizeof(url), &a);
 	if (already_paid(p, &paid) == CRS_OK && paid) {
-		modules_unpin(pin);
-		fail_now(p, "failed", MSG_PAY_DUPLICATE);
 		log_warn("payments: payment %lld not confirmed: its application is "
 		         "already paid", (long long)p->id);
+		give_back_money(p, ops, g, &a, MSG_PAY_DUPLICATE);
+		modules_unpin(pin);
 		return 1;
 	}
-	attempt_of(p, url, sizeof(url), &a);
 	memset(&out, 0, sizeof(out));
 	out.amount_rial = -1;
 	rc = ops->verify(g, &a, cb, &out);
@@ -662,10 +683,16 @@ static int verify_claimed(const struct payment *p, const struct crs_pay_callback
 		log_error("payments: payment %lld: bank confirmed %lld rial, expected "
 		          "%lld; refused", (long long)p->id, (long long)out.amount_rial,
 		          (long long)p->amount);
-		if (ops->reverse)
-			ops->reverse(g, &a, &out);
+		give_back_money(p, ops, g, &a, MSG_PAY_AMOUNT);
 		modules_unpin(pin);
-		fail_now(p, ops->reverse ? "reversed" : "failed", MSG_PAY_AMOUNT);
+		return 1;
+	}
+	if (out.verdict == CRS_PAY_FAILED && cb && cb->bank_says_ok) {
+		/* The bank said paid, then refused the confirm: its money is
+		 * returned (gateways.md §2.11). */
+		give_back_money(p, ops, g, &a,
+		                out.message[0] ? out.message : MSG_PAY_FAILED);
+		modules_unpin(pin);
 		return 1;
 	}
 	modules_unpin(pin);

@@ -351,3 +351,40 @@ test('disabling a gateway refuses new payments at once; payments already at the 
   const e = await admin('POST', '/admin/v1/modules/pay_sadad/enable');
   assert.equal(e.json.module.state, 'enabled');
 });
+
+test('parsian: two attempts both paid at the bank: the second is reversed, never kept', async () => {
+  const { client } = await reserved();
+  const a = await startPayment(client, 'parsian');
+  const b = await startPayment(client, 'parsian');
+  const cbA = await press(await openBank(a.redirect), 'pay');
+  const cbB = await press(await openBank(b.redirect), 'pay');
+  await deliver(cbA);
+  await deliver(cbB);
+  assert.equal(payRow(a.payment_id).state, 'verified');
+  assert.equal(payRow(b.payment_id).state, 'reversed');
+  const [order] = (await simOrders('parsian', `?order_id=${b.order_id}`)).orders;
+  assert.equal(order.state, 'reversed', 'the bank gave the money back');
+  const st = await client.get(`/api/v1/payments/${b.payment_id}`);
+  assert.equal(st.json.state, 'reversed');
+  assert.match(st.json.message, /۷۲/);
+});
+
+test('parsian: the bank says paid, then refuses the confirm: the payment is reversed', async () => {
+  const { client } = await reserved();
+  const p = await startPayment(client, 'parsian');
+  const cb = await press(await openBank(p.redirect), 'pay');
+  await simMode('parsian', { order_id: Number(p.order_id), mode: 'verify_fails' });
+  await deliver(cb);
+  assert.equal(payRow(p.payment_id).state, 'reversed');
+  assert.equal((await app(client)).stage, 'reserved', 'still held: pay again');
+});
+
+test('sadad: no reversal exists: a refused verify leaves the money to the bank\'s automatic refund', async () => {
+  const { client } = await reserved();
+  const p = await startPayment(client, 'sadad');
+  const cb = await press(await openBank(p.redirect), 'pay');
+  await simMode('sadad', { order_id: Number(p.order_id), mode: 'verify_fails' });
+  await deliver(cb);
+  assert.equal(payRow(p.payment_id).state, 'failed');
+  assert.match((await client.get(`/api/v1/payments/${p.payment_id}`)).json.message, /۷۲/);
+});
