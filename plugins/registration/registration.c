@@ -7,6 +7,7 @@
 
 #include "reg.h"
 #include "booking.h"
+#include "calendar_admin.h"
 #include "details.h"
 #include "login.h"
 #include "messages.h"
@@ -248,6 +249,11 @@ static const struct crs_route routes[] = {
 	{ "GET", "/api/v1/application/receipt", receipt_handle, 0, CRS_AUTH_SESSION, NULL },
 	{ "POST", "/api/v1/application/receipt/email", receipt_email_handle, JSON_SESSION },
 	{ "GET", "/api/v1/receipt-verify", receipt_verify_handle, 0, CRS_AUTH_NONE, NULL },
+	/* Served on the admin listener only (paths under /admin/). */
+	{ "GET", "/admin/v1/hijri-months", hijri_months_list_handle, 0,
+	  CRS_AUTH_BEARER, "admin" },
+	{ "PUT", "/admin/v1/hijri-months/{year}/{month}", hijri_month_set_handle,
+	  CRS_ROUTE_JSON, CRS_AUTH_BEARER, "admin" },
 };
 
 static const struct crs_plugin desc = {

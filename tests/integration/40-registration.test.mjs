@@ -401,3 +401,23 @@ test('logout ends the session', async () => {
   assert.equal(r.status, 204);
   assert.equal(code(await client.get('/api/v1/application')), 'SESSION_REQUIRED');
 });
+
+test('the administrator sets Iran\'s announced start of a lunar month; the lunar options follow it', async () => {
+  const base = await api('GET', '/api/v1/lunar-options?solar=1369/03/19');
+  assert.equal(base.json.options[2], '1410/11/15');
+  // Tabular 1410/11/01 is 1369/03/05; announce it a day later.
+  const set = await admin('PUT', '/admin/v1/hijri-months/1410/11', { day1: '۱۳۶۹/۰۳/۰۶' });
+  assert.equal(set.status, 200, set.text);
+  assert.ok(set.json.months.some((m) => m.year === 1410 && m.month === 11 && m.day1 === '1369/03/06'));
+  try {
+    const moved = await api('GET', '/api/v1/lunar-options?solar=1369/03/19');
+    assert.equal(moved.json.options[2], '1410/11/14');
+    const far = await admin('PUT', '/admin/v1/hijri-months/1410/11', { day1: '1369/04/20' });
+    assert.equal(far.status, 400, 'a start weeks off the tabular calendar is refused');
+    const nope = await api('PUT', '/admin/v1/hijri-months/1410/11', { json: { day1: '1369/03/06' } });
+    assert.equal(nope.status, 404, 'not on the public listener');
+  } finally {
+    await admin('PUT', '/admin/v1/hijri-months/1410/11', { day1: '1369/03/05' });
+  }
+  assert.equal((await api('GET', '/api/v1/lunar-options?solar=1369/03/19')).json.options[2], '1410/11/15');
+});
