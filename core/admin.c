@@ -119,6 +119,27 @@ static int h_health(struct crs_req *req, void *unused)
 	return send_json(req, db_ok ? 200 : 503, o);
 }
 
+/* Payments by state, from the database (the truth across several crsd);
+ * left out when the database does not answer within a second. */
+static void payments_by_state(struct strbuf *sb)
+{
+	struct crs_rows *r = NULL;
+	struct crs_db *db;
+
+	if (db_acquire(mono_ms() + 1000, &db))
+		return;
+	if (db_exec(db, "SELECT state, COUNT(*) FROM payment GROUP BY state",
+	            CRS_NO_PARAMS, &r, NULL) == CRS_OK) {
+		strbuf_adds(sb, "# HELP crs_payments Payment attempts by state.\n"
+		                "# TYPE crs_payments gauge\n");
+		while (rows_next(r))
+			strbuf_addf(sb, "crs_payments{state=\"%s\"} %s\n", rows_str(r, 0),
+			            rows_str(r, 1));
+	}
+	rows_free(r);
+	db_release(db);
+}
+
 static int h_metrics(struct crs_req *req, void *unused)
 {
 	struct strbuf sb;
@@ -144,6 +165,7 @@ static int h_metrics(struct crs_req *req, void *unused)
 	            (long long)st.acquires, (long long)st.acquire_timeouts,
 	            (long long)st.unavailable, (long long)st.tx_retries,
 	            (long long)st.errors);
+	payments_by_state(&sb);
 	rc = sb.failed ? CRS_ENOMEM
 	               : resp_set_body(req, 200, "text/plain; version=0.0.4", sb.buf,
 	                               sb.len);

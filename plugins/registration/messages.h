@@ -30,6 +30,8 @@
 #define M_NOT_ALLOWED_DETAILS "تکمیل ثبت نام شما آغاز شده است و دیگر نمی‌توانید مشخصات را ویرایش کنید."
 #define M_NOT_ALLOWED_APPOINTMENT_EARLY "ابتدا مشخصات فردی و پرسش‌های تکمیل ثبت نام خاص را کامل کنید."
 #define M_NOT_ALLOWED_APPOINTMENT_LATE "تکمیل ثبت نام شما آغاز شده است و دیگر نمی‌توانید دفتر و زمان را تغییر دهید."
+#define M_NOT_ALLOWED_DELIVERY "تولید کارت شما آغاز شده است و دیگر نمی‌توانید دفتر تحویل کارت را تغییر دهید."
+#define M_NOT_DELIVERY_OFFICE "این دفتر کارت تحویل نمی‌دهد. یکی از دفاتر فهرست تحویل کارت را انتخاب کنید."
 #define M_NOT_ALLOWED_RECEIPT "رسید پس از پرداخت موفق صادر می‌شود."
 
 /* Receipt and e-mail. */

@@ -8,6 +8,7 @@
 #include "reg.h"
 #include "booking.h"
 #include "calendar_admin.h"
+#include "delivery_office.h"
 #include "details.h"
 #include "login.h"
 #include "messages.h"
@@ -249,6 +250,9 @@ static const struct crs_route routes[] = {
 	{ "GET", "/api/v1/application/receipt", receipt_handle, 0, CRS_AUTH_SESSION, NULL },
 	{ "POST", "/api/v1/application/receipt/email", receipt_email_handle, JSON_SESSION },
 	{ "GET", "/api/v1/receipt-verify", receipt_verify_handle, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/delivery-offices", delivery_offices_handle, 0, CRS_AUTH_NONE, NULL },
+	{ "PUT", "/api/v1/application/delivery-office", delivery_office_set_handle,
+	  JSON_SESSION },
 	/* Served on the admin listener only (paths under /admin/). */
 	{ "GET", "/admin/v1/hijri-months", hijri_months_list_handle, 0,
 	  CRS_AUTH_BEARER, "admin" },

@@ -395,6 +395,24 @@ test('scenario: city changed before completion: the appointment moves to an offi
   assert.equal(moved.json.application.appointment.city_code, shiraz);
 });
 
+test('scenario: city changed after completion: the delivery office moves until production starts, then the old city stays', async () => {
+  const shiraz = newCityCode();
+  const post = makeOffice({ cityCode: shiraz, city: 'شیراز', type: 'post', caps: { delivers_cards: 1 } });
+  const plain = makeOffice({ cityCode: shiraz, city: 'شیراز' });
+  const list = await api('GET', `/api/v1/delivery-offices?city_code=${shiraz}`);
+  assert.deepEqual(list.json.rows.map((r) => r.office_id), [post], 'only offices that deliver cards');
+  const { person, client } = await readyCitizen();
+  sql(`UPDATE application SET stage = 'completion_done' WHERE national_id = ${q(person.nid)}`);
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: plain, date: jalali(new Date()), shift: 'morning' }), 409, 'OPERATION_NOT_ALLOWED');
+  await refused(() => client.put('/api/v1/application/delivery-office', { office_id: plain }), 422, 'OFFICE_NOT_SUITABLE');
+  const r = await client.put('/api/v1/application/delivery-office', { office_id: post });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.application.delivery_office.office_id, post);
+  sql(`UPDATE application SET stage = 'production_started' WHERE national_id = ${q(person.nid)}`);
+  await refused(() => client.put('/api/v1/application/delivery-office', { office_id: post }), 409, 'OPERATION_NOT_ALLOWED');
+  assert.equal(code(await api('GET', '/api/v1/delivery-offices?city_code=41')), 'FIELD_INVALID');
+});
+
 test('logout ends the session', async () => {
   const { client } = await readyCitizen();
   const r = await client.delete('/api/v1/session');

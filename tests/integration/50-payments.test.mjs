@@ -388,3 +388,10 @@ test('sadad: no reversal exists: a refused verify leaves the money to the bank\'
   assert.equal(payRow(p.payment_id).state, 'failed');
   assert.match((await client.get(`/api/v1/payments/${p.payment_id}`)).json.message, /۷۲/);
 });
+
+test('metrics count payments by state', async () => {
+  const r = await admin('GET', '/admin/v1/metrics');
+  const m = /crs_payments\{state="verified"\} (\d+)/.exec(r.text);
+  assert.ok(m && Number(m[1]) >= 2, r.text.slice(-600));
+  assert.equal(Number(m[1]), Number(sql1("SELECT COUNT(*) FROM payment WHERE state = 'verified'")));
+});
