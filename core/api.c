@@ -208,6 +208,11 @@ static const char *api_session_subject(struct crs_req *req)
 	return req->session_subject;
 }
 
+static const char *api_session_csrf(struct crs_req *req)
+{
+	return req->session_csrf;
+}
+
 static int api_timer_add(struct crs_plugin_ctx *pctx, int64_t period_ms,
                          crs_job_fn fn, void *arg)
 {
@@ -291,6 +296,7 @@ static const struct crs_api table = {
 	.hmac_sha256 = hmac_sha256,
 	.payment_fee_rial = payments_fee_rial,
 	.req_field = req_get_field,
+	.session_csrf = api_session_csrf,
 	.nid_normalize = civil_nid_normalize,
 	.serial_normalize = civil_serial_normalize,
 	.mobile_normalize = civil_mobile_normalize,

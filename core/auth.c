@@ -85,6 +85,7 @@ static int check_session(struct crs_req *req, const struct crs_route *route)
 	}
 	req->session_subject = arena_strdup(&req->arena, rows_str(rows, 0));
 	req->session_key = arena_strdup(&req->arena, key);
+	req->session_csrf = arena_strdup(&req->arena, csrf);
 	rows_free(rows);
 	rc = db_exec(db, "UPDATE session SET last_seen_at = ? WHERE id_hash = ?",
 	             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(key)), NULL, NULL);
@@ -222,6 +223,7 @@ int session_start(struct crs_req *req, struct crs_db *db, const char *subject,
 	set_cookie(req, id, 0);
 	req->session_subject = arena_strdup(&req->arena, subject);
 	req->session_key = arena_strdup(&req->arena, key);
+	req->session_csrf = arena_strdup(&req->arena, csrf);
 	return CRS_OK;
 }
 

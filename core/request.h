@@ -64,6 +64,7 @@ struct crs_req {
 	struct crs_principal principal;
 	const char *session_subject;
 	const char *session_key;  /* hash of the session cookie */
+	const char *session_csrf;
 
 	/* databases lent to this request, released at the end if forgotten */
 	struct crs_db *held[REQ_MAX_HELD_DB];

@@ -495,6 +495,11 @@ struct crs_api {
 	 * in the case of their fields).  Borrowed; NULL if absent. */
 	const char *(*req_field)(struct crs_req *req, const char *name);
 
+	/* The CSRF token of this request's session (borrowed): a page opened
+	 * in a new tab learns it from a GET, since only same-origin script
+	 * can read a response. */
+	const char *(*session_csrf)(struct crs_req *req);
+
 	/* ---- payments: the fee the core charges for a registration ---- */
 	int64_t (*payment_fee_rial)(void);
 

@@ -427,7 +427,7 @@ int appointment_handle(struct crs_req *req, void *inst)
 		return CRS_HANDLED;
 	rc = api->db_tx(req, book_tx, b);
 	if (rc == CRS_EREFUSED)
-		return api->fail(req, b->status, b->code, b->message, b->field);
+		return reg_failf(r, req, b->status, b->code, b->field, "%s", b->message);
 	if (rc)
 		return reg_fail_db(r, req, rc);
 	return app_reply(r, req, &b->app);

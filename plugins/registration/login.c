@@ -243,7 +243,14 @@ int application_handle(struct crs_req *req, void *inst)
 		return api->fail(req, 401, "SESSION_REQUIRED", M_NO_APPLICATION, NULL);
 	if (rc)
 		return reg_fail_db(r, req, rc);
-	return app_reply(r, req, a);
+	{
+		struct json_object *o = json_object_new_object();
+		const char *csrf = api->session_csrf(req);
+
+		json_object_object_add(o, "application", app_json(r, a));
+		json_object_object_add(o, "csrf", csrf ? json_object_new_string(csrf) : NULL);
+		return api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
+	}
 }
 
 int lunar_options(struct reg *r, struct crs_db *db, int32_t jdn,

@@ -47,6 +47,7 @@ struct receipt_data {
 	char first_name[200], last_name[200];
 	struct receipt rc;
 	char payload[96];
+	char qr_url[512];       /* what the QR holds: a phone opens the check */
 	long long issued;
 };
 
@@ -93,6 +94,7 @@ static int load(struct reg *r, struct crs_req *req, struct receipt_data *d)
 	sign(r, d->app.tracking_code, d->issued, sig);
 	snprintf(d->payload, sizeof(d->payload), "CRS1.%s.%lld.%s",
 	         d->app.tracking_code, d->issued, sig);
+	snprintf(d->qr_url, sizeof(d->qr_url), "%s?q=%s", r->verify_url, d->payload);
 
 	memset(&d->rc, 0, sizeof(d->rc));
 	d->rc.tracking_code = d->app.tracking_code;
@@ -127,7 +129,7 @@ static int load(struct reg *r, struct crs_req *req, struct receipt_data *d)
 	d->rc.issued_jd = ij.d;
 	d->rc.issued_hour = sec / 3600;
 	d->rc.issued_min = sec / 60 % 60;
-	d->rc.qr_payload = d->payload;
+	d->rc.qr_payload = d->qr_url;
 	d->rc.verify_url = r->verify_url;
 	return CRS_OK;
 }
@@ -186,6 +188,13 @@ int receipt_handle(struct crs_req *req, void *inst)
 	json_object_object_add(o, "first_name", json_object_new_string(d->first_name));
 	json_object_object_add(o, "last_name", json_object_new_string(d->last_name));
 	json_object_object_add(o, "qr_payload", json_object_new_string(d->payload));
+	json_object_object_add(o, "qr_url", json_object_new_string(d->qr_url));
+	{
+		char iso[32];
+
+		reg_ms_to_iso_tehran(r, (int64_t)d->issued * 1000, iso);
+		json_object_object_add(o, "issued_at", json_object_new_string(iso));
+	}
 	json_object_object_add(o, "verify_url", json_object_new_string(r->verify_url));
 	json_object_object_add(o, "prerequisites", json_object_new_string(M_PREREQUISITES));
 	return api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;

@@ -24,12 +24,15 @@
 int reg_failf(struct reg *r, struct crs_req *req, int status, const char *code,
               const char *field, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], fa[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Dates and numbers in a Persian sentence read in Persian digits. */
+	if (r->api->digits_persian(msg, fa, sizeof(fa)) == CRS_OK)
+		return r->api->fail(req, status, code, fa, field);
 	return r->api->fail(req, status, code, msg, field);
 }
 

@@ -290,7 +290,7 @@ test('booking refusals: unsuitable office, full shift, cooldown after a no-show,
   const now = await serverNow();
   sql(`UPDATE application SET no_show_until = ${q(gdate(new Date(now.getTime() + 3 * DAY)))} WHERE national_id = ${q(c.person.nid)}`);
   const cool = await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'morning' }), 409, 'NO_SHOW_COOLDOWN');
-  assert.match(cool.json.error.message, /\d{4}\/\d{2}\/\d{2}/);
+  assert.match(cool.json.error.message, /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/, 'the date, in Persian digits');
   const fresh = makePerson();
   const fc = new Client();
   await login(fc, fresh);
@@ -410,6 +410,18 @@ test('scenario: city changed after completion: the delivery office moves until p
   sql(`UPDATE application SET stage = 'production_started' WHERE national_id = ${q(person.nid)}`);
   await refused(() => client.put('/api/v1/application/delivery-office', { office_id: post }), 409, 'OPERATION_NOT_ALLOWED');
   assert.equal(code(await api('GET', '/api/v1/delivery-offices?city_code=41')), 'FIELD_INVALID');
+});
+
+test('a new tab: GET /api/v1/application returns the session\'s CSRF token', async () => {
+  const { client } = await readyCitizen();
+  const r = await client.get('/api/v1/application');
+  assert.equal(r.json.csrf, client.csrf);
+  const fresh = new Client();
+  fresh.cookies.set('crs_session', client.session);
+  const again = await fresh.get('/api/v1/application');
+  assert.equal(fresh.csrf, client.csrf, 'learned from the GET');
+  assert.equal((await fresh.put('/api/v1/application/mobile', { mobile: '09120000000' })).status, 200);
+  void again;
 });
 
 test('logout ends the session', async () => {

@@ -36,6 +36,8 @@ test('receipt as JSON: the application, names from the registry, a signed QR pay
   assert.equal(r.json.application.details.birth_date_lunar, '1410/11/15');
   assert.match(r.json.qr_payload, new RegExp(`^CRS1\\.${r.json.application.tracking_code}\\.\\d+\\.[0-9a-f]{24}$`));
   assert.match(r.json.prerequisites, /شناسنامه/);
+  assert.equal(r.json.qr_url, `${r.json.verify_url}?q=${r.json.qr_payload}`, 'a camera opens the check');
+  assert.match(r.json.issued_at, /\+03:30$/);
 });
 
 test('receipt as a standalone printable HTML document: escaped, RTL, Persian digits, print stylesheet', async () => {

@@ -46,9 +46,10 @@ function renderRows(rows) {
   rows.forEach((r, i) => {
     const value = `${r.office_id}/${r.shift}`;
     const id = `slot-${i}`;
-    const radio = el('input', { type: 'radio', name: 'slot', id, value, 'data-office': r.office_id, 'data-shift': r.shift });
-    const tr = el('tr', {},
-      el('td', { class: 'pick' }, el('label', { for: id }, radio, el('span', { text: 'انتخاب' }))),
+    const full = Number(r.free) <= 0;
+    const radio = el('input', { type: 'radio', name: 'slot', id, value, 'data-office': r.office_id, 'data-shift': r.shift, disabled: full });
+    const tr = el('tr', { class: full ? 'full' : null },
+      el('td', { class: 'pick' }, el('label', { for: id }, radio, el('span', { text: full ? 'تکمیل' : 'انتخاب' }))),
       el('td', { 'data-label': 'نام دفتر' }, el('strong', { text: r.name })),
       el('td', { 'data-label': 'نوع', text: OFFICE_TYPES[r.type] || r.type }),
       el('td', { 'data-label': 'نشانی', text: toFa(r.address) }),
@@ -58,7 +59,7 @@ function renderRows(rows) {
       el('td', { 'data-label': 'درصد آزاد', class: 'num' },
         el('meter', { min: '0', max: '100', value: String(r.free_pct), 'aria-hidden': 'true' }), ` ${faNumber(r.free_pct)}٪`));
     tr.addEventListener('click', (ev) => {
-      if (ev.target !== radio) { radio.checked = true; radio.dispatchEvent(new Event('change', { bubbles: true })); }
+      if (ev.target !== radio && !radio.disabled) { radio.checked = true; radio.dispatchEvent(new Event('change', { bubbles: true })); }
     });
     rowsBody.append(tr);
   });
@@ -113,7 +114,15 @@ choose.addEventListener('submit', async (ev) => {
   busy(button, false);
   if (handleAuth(res)) return;
   if (['date', 'city_code', 'phone'].includes(res.error.field)) return showError(search, res.error.message, res.error.field);
-  showError(choose, res.error.message, res.error.code === 'SLOT_FULL' ? 'slot' : res.error.field);
+  if (res.error.code === 'SLOT_FULL') {
+    // Someone took the last place meanwhile: show the list as it is now, then say so.
+    const message = res.error.message;
+    await runSearch();
+    if (!choose.hidden) showError(choose, message, 'slot');
+    else showError(search, message);
+    return;
+  }
+  showError(choose, res.error.message, res.error.field);
 });
 
 (async () => {

@@ -143,6 +143,7 @@ form.addEventListener('submit', async (ev) => {
       el('a', { href: pageFor(app.next) }, 'ادامه')), 'warn');
     return;
   }
+  if (app.details) $('h1').textContent = 'ویرایش مشخصات فردی';
   buildSelects();
   buildQuestions();
   prefill(app);

@@ -9,7 +9,12 @@ const newButton = $('#captcha-new');
 
 async function loadCaptcha() {
   newButton.disabled = true;
-  const res = await api('GET', '/api/v1/captcha');
+  let res = await api('GET', '/api/v1/captcha');
+  // Too many requests from this address for a moment: wait a little and ask again.
+  for (let i = 0; i < 3 && res.status === 429; i++) {
+    await new Promise((r) => setTimeout(r, 1500 * (i + 1)));
+    res = await api('GET', '/api/v1/captcha');
+  }
   newButton.disabled = false;
   if (!res.ok) {
     img.removeAttribute('src');

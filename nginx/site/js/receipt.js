@@ -63,7 +63,7 @@ emailForm.addEventListener('submit', async (ev) => {
   busy(button, false);
   if (!res.ok) return showApiError(emailForm, res);
   status.className = 'notice success small';
-  status.textContent = `رسید به نشانی ${email} فرستاده شد. اگر تا چند دقیقه‌ی دیگر نرسید، پوشه‌ی هرزنامه را هم ببینید.`;
+  status.replaceChildren('رسید به نشانی ', el('bdi', { dir: 'ltr' }, email), ' فرستاده شد. اگر تا چند دقیقه‌ی دیگر نرسید، پوشه‌ی هرزنامه را هم ببینید.');
 });
 
 (async () => {

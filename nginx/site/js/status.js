@@ -61,7 +61,7 @@ function render(app) {
   $('#delivery').hidden = !d && !ops.includes('change_delivery_office');
   $('#delivery-facts').replaceWith(Object.assign(d
     ? facts([['محل تحویل', d.name], ['نشانی', toFa(d.address)], ['تلفن', el('span', { class: 'ltr num' }, toFa(d.phone))]])
-    : el('p', { class: 'muted', text: 'کارت در همان دفتر تکمیل ثبت‌نام تحویل داده می‌شود، مگر آنکه محل دیگری انتخاب کنید.' }), { id: 'delivery-facts' }));
+    : el('p', { class: 'muted', text: 'محل تحویل کارت هنوز جداگانه انتخاب نشده است. هنگامی که کارت آماده شد، نشانی محل تحویل با پیامک برای شما فرستاده می‌شود.' }), { id: 'delivery-facts' }));
   applyOperations(app);
 }
 
