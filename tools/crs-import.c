@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PROGRESS_ROWS 100000
@@ -588,8 +589,9 @@ static void process_row(struct ctx *c, struct csv_reader *r, int status)
 	if (c->rows % FLUSH_ROWS == 0)
 		fflush(c->report);
 	if (c->rows % PROGRESS_ROWS == 0)
-		say("%lu rows: %lu imported, %lu already, %lu refused", c->rows,
-		    c->imported, c->already, c->refused);
+		say("%lu rows: %lu %s, %lu already, %lu refused", c->rows,
+		    c->imported, c->dry_run ? "would be imported" : "imported",
+		    c->already, c->refused);
 }
 
 static int load_holidays(struct ctx *c)
@@ -781,6 +783,16 @@ static int read_header(struct ctx *c, struct csv_reader *r, const char *name)
 	return 0;
 }
 
+/* Whether path names the file `in` reads (so opening it "w" would
+ * truncate the input). */
+static int same_file(FILE *in, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fileno(in), &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int main(int argc, char **argv)
 {
 	struct csv_reader r;
@@ -819,6 +831,10 @@ int main(int argc, char **argv)
 	reader_open = 1;
 	if (read_header(&c, &r, o.input))
 		goto out;
+	if (o.report && same_file(in, o.report)) {
+		say("%s: the report would overwrite the input", o.report);
+		goto out;
+	}
 	c.report = o.report ? fopen(o.report, "w") : stdout;
 	if (!c.report) {
 		say("%s: %s", o.report, strerror(errno));
