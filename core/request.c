@@ -79,15 +79,10 @@ static void read_params(struct crs_req *req, const char **doc_uri,
 	}
 }
 
-static const char *arena_or(struct crs_req *req, const char *v, const char *def)
-{
-	return v ? arena_strdup(&req->arena, v) : def;
-}
-
 int req_begin(struct crs_req *req, FCGX_Request *fcgx, int admin_listener,
               int64_t deadline_ms)
 {
-	const char *doc_uri = NULL, *req_uri = NULL, *clen = NULL, *uri;
+	const char *doc_uri = NULL, *req_uri = NULL, *clen = NULL;
 	char *q;
 
 	req->fcgx = fcgx;
@@ -95,20 +90,27 @@ int req_begin(struct crs_req *req, FCGX_Request *fcgx, int admin_listener,
 	req->start_mono = mono_ms();
 	req->deadline_mono = req->start_mono + deadline_ms;
 	read_params(req, &doc_uri, &req_uri, &clen);
-	/* Copies: fcgi2 frees its strings at the next accept. */
-	req->method = arena_or(req, req->method, "GET");
+	/* No copies: fcgi2 frees these strings in FCGX_Finish_r, and the
+	 * request (its handler, log line and metrics) ends before that. */
+	if (!req->method)
+		req->method = "GET";
 	/* DOCUMENT_URI is already decoded and normalised by nginx. */
-	uri = doc_uri ? doc_uri : req_uri;
-	req->path = arena_strdup(&req->arena, uri ? uri : "/");
-	if (req->path) {
-		q = strchr(req->path, '?');
+	if (doc_uri) {
+		req->path = doc_uri;
+	} else {
+		char *p = arena_strdup(&req->arena, req_uri ? req_uri : "/");
+
+		q = p ? strchr(p, '?') : NULL;
 		if (q)
 			*q = '\0';
+		req->path = p;
 	}
-	req->query_string = arena_or(req, req->query_string, "");
-	req->content_type = arena_or(req, req->content_type, "");
-	req->client_ip = arena_or(req, req->client_ip, "");
-	req->id = arena_or(req, req->id, NULL);
+	if (!req->query_string)
+		req->query_string = "";
+	if (!req->content_type)
+		req->content_type = "";
+	if (!req->client_ip)
+		req->client_ip = "";
 	if (!req->id) {
 		char tok[40];
 

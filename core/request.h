@@ -1,9 +1,9 @@
 /*
  * request: one HTTP request as crsd sees it through FastCGI, and its
- * response.  Everything a plugin reads is copied into the request arena
- * (fcgi2 frees its parameter strings at the next accept), parsed lazily
- * (query, form, cookies) and bounded (64 KiB body, JSON depth 16, strict
- * UTF-8).  The response is buffered and written in one piece, or streamed.
+ * response.  What a plugin reads is valid for the request (fcgi2 frees its
+ * parameter strings in FCGX_Finish_r, after the request has ended), parsed
+ * lazily (query, form, cookies) and bounded (64 KiB body, JSON depth 16,
+ * strict UTF-8).  The response is buffered and written in one piece, or streamed.
  * Errors are rendered as API.md says: {"error":{code,message,field}}.
  */
 #ifndef CRS_REQUEST_H
