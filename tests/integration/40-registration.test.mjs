@@ -424,6 +424,14 @@ test('a new tab: GET /api/v1/application returns the session\'s CSRF token', asy
   void again;
 });
 
+test('every state-changing registration request needs the session\'s CSRF token', async () => {
+  const { person, client } = await readyCitizen();
+  const forged = { headers: { 'x-csrf-token': 'forged' } };
+  await refused(() => client.put('/api/v1/application/mobile', { mobile: '09120000000' }, forged), 403, 'CSRF_FAILED');
+  await refused(() => client.put('/api/v1/application/details', { birth_date_solar: person.birth }, forged), 403, 'CSRF_FAILED');
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: 1, date: '1405/01/01', shift: 'morning' }, forged), 403, 'CSRF_FAILED');
+});
+
 test('logout ends the session', async () => {
   const { client } = await readyCitizen();
   const r = await client.delete('/api/v1/session');

@@ -311,27 +311,35 @@ test('a success after the hold ran out keeps the money: paid_no_slot, choose aga
   }
 });
 
-test('disabling a gateway refuses new payments at once; payments already at the bank still verify, then it is disabled', { timeout: 180000 }, async () => {
+test('disabling a gateway under load: new payments through it refused at once, those at the bank still verify, the other bank unaffected; then it is disabled', { timeout: 240000 }, async () => {
   const citizens = [];
-  for (let i = 0; i < 12; i++) citizens.push(await reserved());
-  const open = [];
-  for (const c of citizens.slice(0, 8)) {
+  for (let i = 0; i < 40; i += 10) citizens.push(...await Promise.all(Array.from({ length: 10 }, () => reserved())));
+  // Twenty citizens are at Sadad's page and have paid; their browsers
+  // have not come back yet.
+  const open = await Promise.all(citizens.slice(0, 20).map(async (c) => {
     const p = await startPayment(c.client, 'sadad');
-    open.push({ c, p, cb: await press(await openBank(p.redirect), 'pay') });
-  }
+    return { c, p, cb: await press(await openBank(p.redirect), 'pay') };
+  }));
   const d = await admin('POST', '/admin/v1/modules/pay_sadad/disable');
   assert.equal(d.status, 200);
   assert.equal(d.json.module.state, 'draining');
-  const list = await citizens[9].client.get('/api/v1/gateways');
+  const list = await citizens[20].client.get('/api/v1/gateways');
   assert.deepEqual(list.json.gateways.map((g) => g.name), ['parsian']);
-  // New payments through it are refused at once, under load, while the
-  // open ones are delivered.
-  const news = citizens.slice(8).map((c) => c.client.post('/api/v1/payments', { gateway: 'sadad' }));
-  const delivered = open.map((o) => deliver(o.cb));
-  const refusals = await Promise.all(news);
-  await Promise.all(delivered);
+  // All at once: the twenty callbacks, ten new Sadad attempts, ten
+  // citizens paying through Parsian.
+  const [callbacks, refusals, others] = await Promise.all([
+    Promise.all(open.map((o) => deliver(o.cb))),
+    Promise.all(citizens.slice(20, 30).map((c) => c.client.post('/api/v1/payments', { gateway: 'sadad' }))),
+    Promise.all(citizens.slice(30, 40).map(async (c) => {
+      const p = await startPayment(c.client, 'parsian');
+      await deliver(await press(await openBank(p.redirect), 'pay'));
+      return p;
+    })),
+  ]);
+  for (const r of callbacks) assert.equal(r.status, 303);
   for (const r of refusals) assert.equal(r.json?.error?.code, 'FIELD_INVALID');
   for (const o of open) assert.equal(payRow(o.p.payment_id).state, 'verified', 'no citizen loses money to the click');
+  for (const p of others) assert.equal(payRow(p.payment_id).state, 'verified');
   // Payments other tests left at the bank keep it draining until their
   // window is over; then the reconciler expires them and the drain ends.
   ctl('clock', 'advance', '21m');
