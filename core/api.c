@@ -315,6 +315,7 @@ static const struct crs_api table = {
 	.tehran_to_unix_ms = civil_tehran_to_unix_ms,
 	.hijri_options = civil_hijri_options,
 	.workhours_between = civil_workhours_between,
+	.persian_name_valid = civil_persian_name_valid,
 };
 
 const struct crs_api *api_table(void)

@@ -170,3 +170,8 @@ int civil_workhours_between(int64_t from_ms, int64_t to_ms,
 	                                     (time_t)(to_ms / 1000), holidays, n,
 	                                     seconds));
 }
+
+int civil_persian_name_valid(const char *s)
+{
+	return s && nid_persian_name_valid(s) ? CRS_OK : CRS_EINVAL;
+}

@@ -32,4 +32,6 @@ int civil_workhours_between(int64_t from_ms, int64_t to_ms,
                             const int32_t *holidays, size_t n,
                             int64_t *seconds);
 
+int civil_persian_name_valid(const char *s);
+
 #endif

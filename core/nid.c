@@ -365,3 +365,33 @@ size_t nid_mask_text(char *s)
 	}
 	return masked;
 }
+
+/* Only letters of the Persian alphabet, spaces and the zero-width
+ * non-joiner; 2 to 40 characters.  The mother's first name only. */
+int nid_persian_name_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int chars = 0;
+
+	while (*p) {
+		if (*p == ' ') {
+			p++;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x8C) {
+			p += 3;          /* U+200C ZWNJ */
+		} else if ((p[0] == 0xD8 || p[0] == 0xD9 || p[0] == 0xDA ||
+		            p[0] == 0xDB) && (p[1] & 0xC0) == 0x80) {
+			unsigned cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+
+			/* Arabic-script letters (not digits or punctuation). */
+			if (!((cp >= 0x621 && cp <= 0x64A) || cp == 0x67E || cp == 0x686 ||
+			      cp == 0x698 || cp == 0x6A9 || cp == 0x6AF || cp == 0x6CC ||
+			      cp == 0x6C0 || cp == 0x622))
+				return 0;
+			p += 2;
+		} else {
+			return 0;
+		}
+		chars++;
+	}
+	return chars >= 2 && chars <= 40 && s[0] != ' ';
+}

@@ -113,4 +113,11 @@ int nid_mobile_mask(const char *mobile, char out[NID_MOBILE_LEN + 1]);
  */
 size_t nid_mask_text(char *s);
 
+/*
+ * A Persian first name as a citizen types it: letters of the Persian
+ * alphabet, spaces and the zero-width non-joiner, 2 to 40 characters, not
+ * starting with a space.  1 when valid.
+ */
+int nid_persian_name_valid(const char *s);
+
 #endif /* CRS_NID_H */

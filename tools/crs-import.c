@@ -25,6 +25,7 @@
 #include "import-csv.h"
 #include "jalali.h"
 #include "nid.h"
+#include "tooldb.h"
 
 #include <errmsg.h>
 #include <errno.h>
@@ -122,98 +123,6 @@ static int fatal_errno(unsigned e)
 	return e >= CR_MIN_ERROR && e <= CR_MAX_ERROR;
 }
 
-static int db_error(MYSQL *my, const char *what)
-{
-	say("%s: %u %s", what, mysql_errno(my), mysql_error(my));
-	if (mysql_errno(my) == ER_NO_SUCH_TABLE)
-		say("is the schema migrated? (crsd -c CONF --migrate)");
-	return -1;
-}
-
-static MYSQL *db_connect(const struct conf *cfg)
-{
-	const char *socket = conf_get(cfg, "db", "socket", NULL);
-	const char *host = conf_get(cfg, "db", "host", NULL);
-	const char *user = conf_get(cfg, "db", "user", "crs");
-	const char *password = conf_get(cfg, "db", "password", NULL);
-	const char *database = conf_get(cfg, "db", "database", "crs");
-	unsigned timeout = 10;
-	int64_t port;
-	char err[256];
-	MYSQL *my;
-
-	if (conf_get_int(cfg, "db", "port", 0, 0, 65535, &port, err,
-			 sizeof(err))) {
-		say("%s", err);
-		return NULL;
-	}
-	my = mysql_init(NULL);
-	if (!my) {
-		say("mysql_init: out of memory");
-		return NULL;
-	}
-	mysql_optionsv(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	/* As crsd: UTC instants, strict SQL, READ COMMITTED. */
-	mysql_optionsv(my, MYSQL_INIT_COMMAND,
-		       "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
-		       "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-		       "NO_ENGINE_SUBSTITUTION'");
-	mysql_optionsv(my, MYSQL_INIT_COMMAND,
-		       "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	if (!mysql_real_connect(my, host && *host ? host : NULL, user,
-				password && *password ? password : NULL,
-				database, (unsigned)port,
-				socket && *socket ? socket : NULL, 0)) {
-		db_error(my, "connect");
-		mysql_close(my);
-		return NULL;
-	}
-	if (mysql_autocommit(my, 0)) {
-		db_error(my, "autocommit off");
-		mysql_close(my);
-		return NULL;
-	}
-	return my;
-}
-
-static MYSQL_STMT *prepare(MYSQL *my, const char *sql)
-{
-	MYSQL_STMT *st = mysql_stmt_init(my);
-
-	if (!st) {
-		db_error(my, "mysql_stmt_init");
-		return NULL;
-	}
-	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql))) {
-		say("prepare: %u %s", mysql_stmt_errno(st), mysql_stmt_error(st));
-		mysql_stmt_close(st);
-		return NULL;
-	}
-	return st;
-}
-
-/* The C API takes `void *` for parameter buffers it only reads. */
-static void *unconst(const void *p)
-{
-	union {
-		const void *c;
-		void *m;
-	} u = { .c = p };
-
-	return u.m;
-}
-
-static void bind_text(MYSQL_BIND *b, const char *s, unsigned long *len)
-{
-	memset(b, 0, sizeof(*b));
-	*len = (unsigned long)strlen(s);
-	b->buffer_type = MYSQL_TYPE_STRING;
-	b->buffer = unconst(s);
-	b->buffer_length = *len;
-	b->length = len;
-}
-
 static void bind_cols(struct cols *c, unsigned n)
 {
 	unsigned i;
@@ -303,8 +212,8 @@ static enum import_code load_existing(struct ctx *c, const struct import_row *ro
 	struct cols cols;
 
 	memset(x, 0, sizeof(*x));
-	bind_text(&p[0], row->portal_ref, &len[0]);
-	bind_text(&p[1], row->nid, &len[1]);
+	tooldb_bind_text(&p[0], row->portal_ref, &len[0]);
+	tooldb_bind_text(&p[1], row->nid, &len[1]);
 	bind_cols(&cols, 3);
 	if (mysql_stmt_bind_param(c->existing, p) ||
 	    mysql_stmt_execute(c->existing) ||
@@ -352,15 +261,15 @@ static enum import_code insert_row(struct ctx *c, struct write_args *w,
 	const char *stage = row->needs_complete ? "details_done" : "entered";
 	int i;
 
-	bind_text(&p[0], row->nid, &len[0]);
-	bind_text(&p[1], row->serial, &len[1]);
-	bind_text(&p[2], stage, &len[2]);
-	bind_text(&p[3], row->birth_sql, &len[3]);
-	bind_text(&p[4], w->lunar, &len[4]);
-	bind_text(&p[5], row->gender, &len[5]);
-	bind_text(&p[6], row->religion, &len[6]);
-	bind_text(&p[7], row->mother_name, &len[7]);
-	bind_text(&p[8], row->mobile, &len[8]);
+	tooldb_bind_text(&p[0], row->nid, &len[0]);
+	tooldb_bind_text(&p[1], row->serial, &len[1]);
+	tooldb_bind_text(&p[2], stage, &len[2]);
+	tooldb_bind_text(&p[3], row->birth_sql, &len[3]);
+	tooldb_bind_text(&p[4], w->lunar, &len[4]);
+	tooldb_bind_text(&p[5], row->gender, &len[5]);
+	tooldb_bind_text(&p[6], row->religion, &len[6]);
+	tooldb_bind_text(&p[7], row->mother_name, &len[7]);
+	tooldb_bind_text(&p[8], row->mobile, &len[8]);
 	for (i = 0; i < 4; i++) {
 		MYSQL_BIND *b = &p[9 + i];
 
@@ -371,9 +280,9 @@ static enum import_code insert_row(struct ctx *c, struct write_args *w,
 		b->buffer = &need[i];
 		b->is_null = &need_null[i];
 	}
-	bind_text(&p[13], row->portal_ref, &len[13]);
-	bind_text(&p[14], c->now_sql, &len[14]);
-	bind_text(&p[15], c->now_sql, &len[15]);
+	tooldb_bind_text(&p[13], row->portal_ref, &len[13]);
+	tooldb_bind_text(&p[14], c->now_sql, &len[14]);
+	tooldb_bind_text(&p[15], c->now_sql, &len[15]);
 	if (mysql_stmt_bind_param(c->insert, p) || mysql_stmt_execute(c->insert))
 		return stmt_fail(c, c->insert, "INSERT INTO application", detail,
 				 dsz);
@@ -430,7 +339,7 @@ static enum import_code check_and_write(struct ctx *c, struct write_args *w,
 		return code;
 	}
 	memset(&f, 0, sizeof(f));
-	bind_text(&p[0], row->nid, &len);
+	tooldb_bind_text(&p[0], row->nid, &len);
 	bind_cols(&cols, 6);
 	if (mysql_stmt_bind_param(c->person, p) ||
 	    mysql_stmt_execute(c->person) ||
@@ -601,10 +510,10 @@ static int load_holidays(struct ctx *c)
 	size_t n = 0;
 
 	if (mysql_query(c->my, "SELECT day FROM holiday ORDER BY day"))
-		return db_error(c->my, "SELECT holiday");
+		return tooldb_error(c->my, "SELECT holiday");
 	res = mysql_store_result(c->my);
 	if (!res)
-		return db_error(c->my, "SELECT holiday");
+		return tooldb_error(c->my, "SELECT holiday");
 	c->holidays = calloc((size_t)mysql_num_rows(res) + 1,
 			     sizeof(*c->holidays));
 	if (!c->holidays) {
@@ -629,10 +538,10 @@ static int load_months(struct ctx *c)
 
 	if (mysql_query(c->my, "SELECT year, month, day1 FROM hijri_month_start"
 			       " ORDER BY year, month"))
-		return db_error(c->my, "SELECT hijri_month_start");
+		return tooldb_error(c->my, "SELECT hijri_month_start");
 	res = mysql_store_result(c->my);
 	if (!res)
-		return db_error(c->my, "SELECT hijri_month_start");
+		return tooldb_error(c->my, "SELECT hijri_month_start");
 	c->months = calloc((size_t)mysql_num_rows(res) + 1, sizeof(*c->months));
 	if (!c->months) {
 		mysql_free_result(res);
@@ -664,21 +573,24 @@ static int load_months(struct ctx *c)
 
 static int prepare_all(struct ctx *c)
 {
-	c->person = prepare(c->my,
+	c->person = tooldb_prepare(c->my,
 		"SELECT serial, prev_serial, serial_changed_at, birth_date,"
-		" gender, alive FROM registry_person WHERE national_id = ?");
-	c->existing = prepare(c->my,
+		" gender, alive FROM registry_person WHERE national_id = ?",
+		"prepare the registry lookup");
+	c->existing = tooldb_prepare(c->my,
 		"SELECT 1, national_id, legacy_ref FROM application"
 		" WHERE legacy_ref = ?"
 		" UNION ALL "
 		"SELECT 2, national_id, legacy_ref FROM application"
-		" WHERE national_id = ?");
-	c->insert = prepare(c->my,
+		" WHERE national_id = ?",
+		"prepare the application lookup");
+	c->insert = tooldb_prepare(c->my,
 		"INSERT INTO application (national_id, serial, stage, birth_date,"
 		" birth_date_lunar, gender, religion, mother_name, mobile,"
 		" can_leave_home, can_climb_stairs, pupils_visible, fingers_intact,"
 		" legacy_ref, created_at, updated_at)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		"prepare the application insert");
 	return c->person && c->existing && c->insert ? 0 : -1;
 }
 
@@ -804,6 +716,7 @@ int main(int argc, char **argv)
 	int rc = 2, st = CSV_EOF, reader_open = 0;
 
 	memset(&c, 0, sizeof(c));
+	tooldb_set_name("crs-import");
 	rc = parse_args(argc, argv, &o);
 	if (rc || o.help) {
 		if (o.help)
@@ -840,7 +753,13 @@ int main(int argc, char **argv)
 		say("%s: %s", o.report, strerror(errno));
 		goto out;
 	}
-	c.my = db_connect(cfg);
+	c.my = tooldb_connect(cfg);
+	/* One transaction per row, committed by hand. */
+	if (c.my && mysql_autocommit(c.my, 0)) {
+		tooldb_error(c.my, "autocommit off");
+		mysql_close(c.my);
+		c.my = NULL;
+	}
 	if (!c.my || load_holidays(&c) || load_months(&c) || prepare_all(&c))
 		goto out;
 

@@ -21,6 +21,7 @@
 #include "hijri.h"
 #include "jalali.h"
 #include "seed-gen.h"
+#include "tooldb.h"
 #include "util.h"
 #include "workhours.h"
 
@@ -99,91 +100,9 @@ static void usage(FILE *f)
 		PEOPLE_MAX);
 }
 
-static int db_error(MYSQL *my, const char *what)
-{
-	fprintf(stderr, "crs-seed: %s: %u %s\n", what, mysql_errno(my),
-		mysql_error(my));
-	if (mysql_errno(my) == ER_NO_SUCH_TABLE)
-		fprintf(stderr, "crs-seed: is the schema migrated? "
-				"(crsd -c CONF --migrate)\n");
-	return -1;
-}
-
-static int stmt_error(MYSQL_STMT *st, const char *what)
-{
-	fprintf(stderr, "crs-seed: %s: %u %s\n", what, mysql_stmt_errno(st),
-		mysql_stmt_error(st));
-	if (mysql_stmt_errno(st) == ER_NO_SUCH_TABLE)
-		fprintf(stderr, "crs-seed: is the schema migrated? "
-				"(crsd -c CONF --migrate)\n");
-	return -1;
-}
-
 static int query(MYSQL *my, const char *sql)
 {
-	return mysql_query(my, sql) ? db_error(my, sql) : 0;
-}
-
-static MYSQL *db_connect(const struct conf *cfg)
-{
-	const char *socket = conf_get(cfg, "db", "socket", NULL);
-	const char *host = conf_get(cfg, "db", "host", NULL);
-	const char *user = conf_get(cfg, "db", "user", "crs");
-	const char *password = conf_get(cfg, "db", "password", NULL);
-	const char *database = conf_get(cfg, "db", "database", "crs");
-	unsigned timeout = 10;
-	int64_t port;
-	char err[256];
-	MYSQL *my;
-
-	if (conf_get_int(cfg, "db", "port", 0, 0, 65535, &port, err,
-			 sizeof(err))) {
-		fprintf(stderr, "crs-seed: %s\n", err);
-		return NULL;
-	}
-	my = mysql_init(NULL);
-	if (!my) {
-		fprintf(stderr, "crs-seed: mysql_init: out of memory\n");
-		return NULL;
-	}
-	mysql_optionsv(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	/* As crsd: UTC instants and strict SQL, so a bad value fails. */
-	mysql_optionsv(my, MYSQL_INIT_COMMAND,
-		       "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
-		       "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-		       "NO_ENGINE_SUBSTITUTION'");
-	/* An empty setting means "not set", as in crsd's pool. */
-	if (!mysql_real_connect(my, host && *host ? host : NULL, user,
-				password && *password ? password : NULL,
-				database, (unsigned)port,
-				socket && *socket ? socket : NULL, 0)) {
-		db_error(my, "connect");
-		mysql_close(my);
-		return NULL;
-	}
-	return my;
-}
-
-/* The C API takes `void *` for parameter buffers it only reads. */
-static void *unconst(const void *p)
-{
-	union {
-		const void *c;
-		void *m;
-	} u = { .c = p };
-
-	return u.m;
-}
-
-static void bind_text(MYSQL_BIND *b, const char *s, unsigned long *len)
-{
-	memset(b, 0, sizeof(*b));
-	*len = (unsigned long)strlen(s);
-	b->buffer_type = MYSQL_TYPE_STRING;
-	b->buffer = unconst(s);
-	b->buffer_length = *len;
-	b->length = len;
+	return mysql_query(my, sql) ? tooldb_error(my, sql) : 0;
 }
 
 static void bind_int(MYSQL_BIND *b, int *v)
@@ -196,24 +115,8 @@ static void bind_int(MYSQL_BIND *b, int *v)
 static int stmt_run(MYSQL_STMT *st, MYSQL_BIND *b, const char *what)
 {
 	if (mysql_stmt_bind_param(st, b) || mysql_stmt_execute(st))
-		return stmt_error(st, what);
+		return tooldb_stmt_error(st, what);
 	return 0;
-}
-
-static MYSQL_STMT *stmt_prepare(MYSQL *my, const char *sql, const char *what)
-{
-	MYSQL_STMT *st = mysql_stmt_init(my);
-
-	if (!st) {
-		db_error(my, what);
-		return NULL;
-	}
-	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql))) {
-		stmt_error(st, what);
-		mysql_stmt_close(st);
-		return NULL;
-	}
-	return st;
 }
 
 static void fmt_day(int32_t jdn, char *out, size_t outsz)
@@ -244,7 +147,7 @@ static int office_empty(MYSQL *my, int *empty)
 		return -1;
 	res = mysql_store_result(my);
 	if (!res)
-		return db_error(my, "SELECT 1 FROM office");
+		return tooldb_error(my, "SELECT 1 FROM office");
 	*empty = mysql_num_rows(res) == 0;
 	mysql_free_result(res);
 	return 0;
@@ -262,13 +165,13 @@ static int insert_offices(MYSQL *my, uint64_t seed, unsigned *n_off,
 		fprintf(stderr, "crs-seed: the office tables do not fit\n");
 		return -1;
 	}
-	off = stmt_prepare(my,
+	off = tooldb_prepare(my,
 		"INSERT INTO office (name, type, province, city, city_code,"
 		" address, phone, step_free, iris_alternative,"
 		" fingerprint_alternative, mobile_service, delivers_cards,"
 		" working_days) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		"prepare INSERT INTO office");
-	sh = stmt_prepare(my,
+	sh = tooldb_prepare(my,
 		"INSERT INTO office_shift (office_id, shift, capacity)"
 		" VALUES (?, 'morning', ?), (?, 'evening', ?)",
 		"prepare INSERT INTO office_shift");
@@ -282,13 +185,13 @@ static int insert_offices(MYSQL *my, uint64_t seed, unsigned *n_off,
 		int morning = o->morning, evening = o->evening;
 		unsigned k;
 
-		bind_text(&b[0], o->name, &len[0]);
-		bind_text(&b[1], o->type, &len[1]);
-		bind_text(&b[2], o->province, &len[2]);
-		bind_text(&b[3], o->city, &len[3]);
-		bind_text(&b[4], o->city_code, &len[4]);
-		bind_text(&b[5], o->address, &len[5]);
-		bind_text(&b[6], o->phone, &len[6]);
+		tooldb_bind_text(&b[0], o->name, &len[0]);
+		tooldb_bind_text(&b[1], o->type, &len[1]);
+		tooldb_bind_text(&b[2], o->province, &len[2]);
+		tooldb_bind_text(&b[3], o->city, &len[3]);
+		tooldb_bind_text(&b[4], o->city_code, &len[4]);
+		tooldb_bind_text(&b[5], o->address, &len[5]);
+		tooldb_bind_text(&b[6], o->phone, &len[6]);
 		for (k = 0; k < 5; k++) {
 			flag[k] = (o->caps >> k) & 1;
 			bind_int(&b[7 + k], &flag[k]);
@@ -319,7 +222,7 @@ out:
 static int insert_holidays(MYSQL *my, const struct seed_holiday *hol,
 			   size_t n, unsigned *count)
 {
-	MYSQL_STMT *st = stmt_prepare(my,
+	MYSQL_STMT *st = tooldb_prepare(my,
 		"INSERT IGNORE INTO holiday (day, title) VALUES (?, ?)",
 		"prepare INSERT INTO holiday");
 	size_t i;
@@ -334,8 +237,8 @@ static int insert_holidays(MYSQL *my, const struct seed_holiday *hol,
 		char day[16];
 
 		fmt_day(hol[i].jdn, day, sizeof(day));
-		bind_text(&b[0], day, &len[0]);
-		bind_text(&b[1], hol[i].title, &len[1]);
+		tooldb_bind_text(&b[0], day, &len[0]);
+		tooldb_bind_text(&b[1], hol[i].title, &len[1]);
 		if (stmt_run(st, b, "INSERT INTO holiday"))
 			goto out;
 		*count += (unsigned)mysql_stmt_affected_rows(st);
@@ -353,7 +256,7 @@ out:
  */
 static int insert_hijri_months(MYSQL *my, unsigned *count)
 {
-	MYSQL_STMT *st = stmt_prepare(my,
+	MYSQL_STMT *st = tooldb_prepare(my,
 		"INSERT IGNORE INTO hijri_month_start (year, month, day1)"
 		" VALUES (?, ?, ?)",
 		"prepare INSERT INTO hijri_month_start");
@@ -378,7 +281,7 @@ static int insert_hijri_months(MYSQL *my, unsigned *count)
 			fmt_day(jdn, day, sizeof(day));
 			bind_int(&b[0], &yy);
 			bind_int(&b[1], &mm);
-			bind_text(&b[2], day, &len);
+			tooldb_bind_text(&b[2], day, &len);
 			if (stmt_run(st, b, "INSERT INTO hijri_month_start"))
 				goto out;
 			*count += (unsigned)mysql_stmt_affected_rows(st);
@@ -491,10 +394,10 @@ static MYSQL_STMT *prepare_rows(struct batch *b, size_t n)
 	for (i = 0; i < n; i++)
 		memcpy(sql + head + i * t, tuple, t);
 	sql[head + n * t - 1] = '\0'; /* the last comma */
-	st = stmt_prepare(b->my, sql, "prepare INSERT INTO registry_person");
+	st = tooldb_prepare(b->my, sql, "prepare INSERT INTO registry_person");
 	free(sql);
 	if (st && mysql_stmt_bind_param(st, b->binds)) {
-		stmt_error(st, "bind INSERT INTO registry_person");
+		tooldb_stmt_error(st, "bind INSERT INTO registry_person");
 		mysql_stmt_close(st);
 		st = NULL;
 	}
@@ -568,7 +471,7 @@ static int batch_flush(struct batch *b)
 	if (!st)
 		return -1;
 	if (mysql_stmt_execute(st)) {
-		stmt_error(st, "INSERT INTO registry_person");
+		tooldb_stmt_error(st, "INSERT INTO registry_person");
 		goto out;
 	}
 	b->inserted += mysql_stmt_affected_rows(st);
@@ -766,7 +669,7 @@ static int registry_rows(MYSQL *my, uint64_t *rows)
 		return -1;
 	res = mysql_store_result(my);
 	if (!res)
-		return db_error(my, "SELECT COUNT(*) FROM registry_person");
+		return tooldb_error(my, "SELECT COUNT(*) FROM registry_person");
 	row = mysql_fetch_row(res);
 	*rows = row && row[0] ? strtoull(row[0], NULL, 10) : 0;
 	mysql_free_result(res);
@@ -819,6 +722,8 @@ int main(int argc, char **argv)
 	char err[256];
 	int rc = 1, arc;
 
+	tooldb_set_name("crs-seed");
+
 	arc = parse_args(argc, argv, &o);
 	if (arc || o.help) {
 		if (o.help)
@@ -837,7 +742,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "crs-seed: %s: %s\n", o.conf, err);
 		return 1;
 	}
-	my = db_connect(cfg);
+	my = tooldb_connect(cfg);
 	if (!my)
 		goto out;
 	/*
@@ -846,7 +751,7 @@ int main(int argc, char **argv)
 	 * INSERT IGNORE still skips an existing national ID.
 	 */
 	if (mysql_autocommit(my, 0)) {
-		db_error(my, "autocommit off");
+		tooldb_error(my, "autocommit off");
 		goto out;
 	}
 	if (query(my, "SET SESSION unique_checks = 0, foreign_key_checks = 0") ||

@@ -530,35 +530,6 @@ int import_portal_ref_valid(const char *s)
 	return n >= 1 && n <= PORTAL_REF_MAX;
 }
 
-/* As details.c: only letters of the Persian alphabet, spaces and the
- * zero-width non-joiner; 2 to 40 characters; not starting with a space. */
-static int valid_persian_name(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int chars = 0;
-
-	while (*p) {
-		if (*p == ' ') {
-			p++;
-		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x8C) {
-			p += 3;          /* U+200C ZWNJ */
-		} else if ((p[0] == 0xD8 || p[0] == 0xD9 || p[0] == 0xDA ||
-		            p[0] == 0xDB) && (p[1] & 0xC0) == 0x80) {
-			unsigned cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-
-			if (!((cp >= 0x621 && cp <= 0x64A) || cp == 0x67E || cp == 0x686 ||
-			      cp == 0x698 || cp == 0x6A9 || cp == 0x6AF || cp == 0x6CC ||
-			      cp == 0x6C0 || cp == 0x622))
-				return 0;
-			p += 2;
-		} else {
-			return 0;
-		}
-		chars++;
-	}
-	return chars >= 2 && chars <= 40 && s[0] != ' ';
-}
-
 /* Arabic yeh (U+064A) and kaf (U+0643), common in old records, become
  * the Persian letters (U+06CC, U+06A9): same two-byte length. */
 static void persian_letters(char *s)
@@ -703,7 +674,7 @@ enum import_code import_row_parse(char *const *fields, size_t n,
 		      sizeof(row->mother_name)))
 		return IMP_MOTHER_NAME_INVALID;
 	persian_letters(row->mother_name);
-	if (!valid_persian_name(row->mother_name))
+	if (!nid_persian_name_valid(row->mother_name))
 		return IMP_MOTHER_NAME_INVALID;
 	*bad_col = COL_MOBILE;
 	if (nid_mobile_normalize(col(fields, n, h, COL_MOBILE), row->mobile) !=

@@ -541,6 +541,9 @@ struct crs_api {
 	int (*workhours_between)(int64_t from_ms, int64_t to_ms,
 	                         const int32_t *holidays, size_t n,
 	                         int64_t *seconds);
+	/* A Persian first name (letters, spaces, ZWNJ; 2-40 characters):
+	 * CRS_OK or CRS_EINVAL. */
+	int (*persian_name_valid)(const char *s);
 };
 
 /* True if the core's table has member m (a member added after v1.0). */

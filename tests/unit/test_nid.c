@@ -329,8 +329,22 @@ static void test_mask_text_mixed(void)
 	CHECK_STR(buf, "x٢٥٨**********۶y");
 }
 
+static void test_persian_name(void)
+{
+	CHECK(nid_persian_name_valid("زهرا"));
+	CHECK(nid_persian_name_valid("فاطمه\u200cزهرا"));
+	CHECK(nid_persian_name_valid("ام کلثوم"));
+	CHECK(!nid_persian_name_valid("Zahra"));
+	CHECK(!nid_persian_name_valid("ز"));
+	CHECK(!nid_persian_name_valid(" زهرا"));
+	CHECK(!nid_persian_name_valid("زهرا۱"));
+	CHECK(!nid_persian_name_valid("زهرا<"));
+	CHECK(!nid_persian_name_valid(""));
+}
+
 int main(void)
 {
+	test_persian_name();
 	test_valid_ids();
 	test_normalize_forms();
 	test_validate();
