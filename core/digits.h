@@ -19,4 +19,7 @@ bool digits_put_number(char *out, size_t outsz, size_t *o, int v, int width,
 /* Append s at out[*o]; false when it does not fit. */
 bool digits_put_str(char *out, size_t outsz, size_t *o, const char *s);
 
+/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
+bool digits_utf8_valid(const char *s);
+
 #endif

@@ -114,8 +114,6 @@ void csv_close(struct csv_reader *r);
 /* The next non-blank record: CSV_RECORD, CSV_BAD, CSV_EOF or CSV_EIO. */
 int csv_next(struct csv_reader *r);
 
-/* Whether s is valid UTF-8 (no overlong forms, no surrogates). */
-int utf8_valid(const char *s);
 
 /* ------------------------------------------------------------ header */
 

@@ -333,6 +333,15 @@ static int parsian_parse_callback(void *inst, struct crs_req *req,
 	return CRS_OK;
 }
 
+/* An outcome before the bank answers: unknown, no amount, msg. */
+static void outcome_begin(struct crs_pay_outcome *out, const char *msg)
+{
+	memset(out, 0, sizeof(*out));
+	out->amount_rial = -1;
+	out->verdict = CRS_PAY_UNKNOWN;
+	set_msg(out->message, sizeof(out->message), msg);
+}
+
 /* ---- verify (ConfirmPaymentWithAmount) --------------------------------- */
 
 static int parsian_verify(void *inst, const struct crs_pay_attempt *a,
@@ -349,10 +358,7 @@ static int parsian_verify(void *inst, const struct crs_pay_attempt *a,
 
 	if (!out)
 		return CRS_EINVAL;
-	memset(out, 0, sizeof(*out));
-	out->amount_rial = -1;
-	out->verdict = CRS_PAY_UNKNOWN;
-	set_msg(out->message, sizeof(out->message), PM_PENDING);
+	outcome_begin(out, PM_PENDING);
 	/* X4, P5: only the stored token, order and amount are ever sent. */
 	if (!attempt_ok(a) || token_parse(a->token, &t))
 		return CRS_EINVAL;
@@ -447,10 +453,7 @@ static int parsian_reverse(void *inst, const struct crs_pay_attempt *a,
 
 	if (!out)
 		return CRS_EINVAL;
-	memset(out, 0, sizeof(*out));
-	out->amount_rial = -1;
-	out->verdict = CRS_PAY_UNKNOWN;
-	set_msg(out->message, sizeof(out->message), PM_REVERSE_FAILED);
+	outcome_begin(out, PM_REVERSE_FAILED);
 	if (!attempt_ok(a) || token_parse(a->token, &t))
 		return CRS_EINVAL;
 	rq = (struct psoap_request){

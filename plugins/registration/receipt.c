@@ -47,6 +47,7 @@
 
 #include "receipt.h"
 
+#include "digits.h"
 #include "hijri.h"
 #include "jalali.h"
 #include "nid.h"
@@ -196,47 +197,10 @@ static int buf_finish(struct buf *b, char **out, size_t *len)
 /* ------------------------------------------------------------------ */
 /* input checks and cleaning                                           */
 
-/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-static bool utf8_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		unsigned c = *p;
-		unsigned cp;
-		int n;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
 
 static bool opt_utf8_ok(const char *s)
 {
-	return !s || utf8_ok(s);
+	return !s || digits_utf8_valid(s);
 }
 
 static bool digits_n(const char *s, size_t n)
@@ -815,6 +779,25 @@ static void html_section(struct buf *b, const struct section *s)
 	buf_puts(b, "</section>");
 }
 
+/* What the HTML and the PDF both start from: checked input, the view of
+ * it, its QR code and its sections.  On failure nothing is left to free. */
+static int render_begin(const struct receipt *r, struct view *v, QRcode **q,
+                        struct section *sec)
+{
+	int rc;
+
+	if (!r)
+		return -EINVAL;
+	if ((rc = view_init(r, v)) < 0)
+		return rc;
+	if (!(*q = qr_make(v->qr))) {
+		view_free(v);
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	}
+	build_sections(v, sec);
+	return 0;
+}
+
 int receipt_html(const struct receipt *r, char **html, size_t *len)
 {
 	struct view v;
@@ -827,15 +810,8 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 		return -EINVAL;
 	*html = NULL;
 	*len = 0;
-	if (!r)
-		return -EINVAL;
-	if ((rc = view_init(r, &v)) < 0)
+	if ((rc = render_begin(r, &v, &q, sec)) < 0)
 		return rc;
-	if (!(q = qr_make(v.qr))) {
-		view_free(&v);
-		return errno == ENOMEM ? -ENOMEM : -EINVAL;
-	}
-	build_sections(&v, sec);
 
 	buf_puts(&b, "<!doctype html>\n<html lang=\"fa\" dir=\"rtl\">\n<head>\n"
 		 "<meta charset=\"utf-8\">\n"
@@ -1412,15 +1388,8 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 		return -EINVAL;
 	*pdf = NULL;
 	*len = 0;
-	if (!r)
-		return -EINVAL;
-	if ((rc = view_init(r, &v)) < 0)
+	if ((rc = render_begin(r, &v, &q, sec)) < 0)
 		return rc;
-	if (!(q = qr_make(v.qr))) {
-		view_free(&v);
-		return errno == ENOMEM ? -ENOMEM : -EINVAL;
-	}
-	build_sections(&v, sec);
 	p.v = &v;
 
 	s = cairo_pdf_surface_create_for_stream(membuf_write, &mb, PAGE_W,
