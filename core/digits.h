@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The digit (0..9) encoded at p (before end), or -1; *len gets its byte
  * length (0 when none). */
@@ -21,5 +22,9 @@ bool digits_put_str(char *out, size_t outsz, size_t *o, const char *s);
 
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
 bool digits_utf8_valid(const char *s);
+/* Decode one strict UTF-8 character at p (before end) into *cp: its byte
+ * length, or 0 when the bytes there are not one. */
+size_t digits_utf8_next(const unsigned char *p, const unsigned char *end,
+                        uint32_t *cp);
 
 #endif

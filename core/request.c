@@ -5,6 +5,7 @@
 
 #include "request.h"
 #include "db.h"
+#include "json_strict.h"
 #include "log.h"
 #include "messages.h"
 
@@ -61,8 +62,10 @@ static void read_params(struct crs_req *req, const char **doc_uri,
 			continue;
 		switch (eq - kv) {
 		case 10: want = "REQUEST_ID"; dst = &req->id; break;
-		case 11: want = kv[0] == 'R' ? "REQUEST_URI" : "REMOTE_ADDR";
-		         dst = kv[0] == 'R' && kv[2] == 'Q' ? req_uri : &req->client_ip;
+		/* REQUEST_URI and REMOTE_ADDR share length and first
+		 * letter: the third letter tells them apart. */
+		case 11: want = kv[2] == 'Q' ? "REQUEST_URI" : "REMOTE_ADDR";
+		         dst = kv[2] == 'Q' ? req_uri : &req->client_ip;
 		         break;
 		case 12: want = kv[0] == 'D' ? "DOCUMENT_URI" :
 		                kv[0] == 'Q' ? "QUERY_STRING" : "CONTENT_TYPE";
@@ -380,25 +383,20 @@ int req_content_type_is(struct crs_req *req, const char *type)
 
 int req_parse_json(struct crs_req *req)
 {
-	struct json_tokener *tok = json_tokener_new_ex(16);
-	struct json_object *obj;
-	int rc = CRS_EINVAL;
+	struct json_object *obj = NULL;
+	const char *why = NULL;
 
-	if (!tok)
-		return CRS_ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	/* Include the NUL so a bare value at the end is complete. */
-	obj = json_tokener_parse_ex(tok, req->body, (int)req->body_len + 1);
-	if (obj && json_tokener_get_error(tok) == json_tokener_success &&
-	    json_tokener_get_parse_end(tok) >= req->body_len &&
-	    json_object_is_type(obj, json_type_object)) {
-		req->json = obj;
-		obj = NULL;
-		rc = CRS_OK;
+	if (json_strict_parse(req->body, req->body_len, REQ_MAX_JSON_DEPTH, &obj,
+	                      &why) != CRS_OK) {
+		log_msg(CRS_LOG_INFO, req->plugin, req->id, "JSON body refused: %s", why);
+		return CRS_EINVAL;
 	}
-	json_object_put(obj);
-	json_tokener_free(tok);
-	return rc;
+	if (!json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return CRS_EINVAL;
+	}
+	req->json = obj;
+	return CRS_OK;
 }
 
 void resp_add_header(struct crs_req *req, const char *name, const char *value)

@@ -17,6 +17,7 @@
 
 #define REQ_MAX_BODY (64 * 1024)
 #define REQ_MAX_HELD_DB 4
+#define REQ_MAX_JSON_DEPTH 16
 
 struct kv {
 	const char *k;

@@ -88,6 +88,16 @@ static int h_echo(struct crs_req *req, void *inst)
 	return reply(h, req, o);
 }
 
+/* What the core says the client's address is (nginx's REMOTE_ADDR). */
+static int h_ip(struct crs_req *req, void *inst)
+{
+	struct hello *h = inst;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ip", json_object_new_string(h->api->req_client_ip(req)));
+	return reply(h, req, o);
+}
+
 static int h_db(struct crs_req *req, void *inst)
 {
 	struct hello *h = inst;
@@ -287,6 +297,7 @@ static const struct crs_route routes[] = {
 	{ "GET", "/api/v1/t/stream", h_stream, 0, CRS_AUTH_NONE, NULL },
 	{ "POST", "/api/v1/t/echo", h_echo, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
 	{ "GET", "/api/v1/t/db", h_db, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/ip", h_ip, 0, CRS_AUTH_NONE, NULL },
 	{ "POST", "/api/v1/t/login", h_login, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
 	{ "GET", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL },
 	{ "POST", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL },
