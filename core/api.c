@@ -17,6 +17,7 @@
 #include "modules.h"
 #include "outbox.h"
 #include "payments.h"
+#include "ratelimit.h"
 #include "request.h"
 #include "util.h"
 
@@ -316,6 +317,8 @@ static const struct crs_api table = {
 	.hijri_options = civil_hijri_options,
 	.workhours_between = civil_workhours_between,
 	.persian_name_valid = civil_persian_name_valid,
+	.rate_hit = rate_hit,
+	.rate_check = rate_check,
 };
 
 const struct crs_api *api_table(void)

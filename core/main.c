@@ -19,6 +19,7 @@
 #include "modules.h"
 #include "outbox.h"
 #include "payments.h"
+#include "ratelimit.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 		goto out_jobs;
 	modules_load_configured();
 	jobs_timer_add(NULL, 60000, auth_sweep, NULL);
+	jobs_timer_add(NULL, 60000, rate_sweep, NULL);
 	jobs_timer_add(NULL, 1000, outbox_deliver, NULL);
 	jobs_timer_add(NULL, 5000, payments_reconcile, NULL);
 	if (write_pid(conf_get(cfg, "core", "pid_file", NULL)))

@@ -63,7 +63,8 @@ enum crs_rc {
 	CRS_ENOTFOUND = -10,
 	CRS_EDUP = -11,        /* unique key already present */
 	CRS_EFAIL = -12,       /* anything else; see the log */
-	CRS_EREFUSED = -13     /* the handler already rendered a refusal */
+	CRS_EREFUSED = -13,    /* the handler already rendered a refusal */
+	CRS_ELIMIT = -14       /* a counted limit is reached (rate_hit) */
 };
 
 /* Handler results. */
@@ -544,6 +545,18 @@ struct crs_api {
 	/* A Persian first name (letters, spaces, ZWNJ; 2-40 characters):
 	 * CRS_OK or CRS_EINVAL. */
 	int (*persian_name_valid)(const char *s);
+
+	/* ---- limits counted in the database (every crsd sees one count) ---- */
+	/* Count one hit of subject in bucket (both [A-Za-z0-9_.:-], at most 32
+	 * and 64 characters) if fewer than limit were counted in the last
+	 * window_ms: CRS_OK (counted) or CRS_ELIMIT (refused, not counted).
+	 * Exact inside db_tx (a rollback undoes the hit); on an autocommit
+	 * connection concurrent hits may pass together. */
+	int (*rate_hit)(struct crs_db *db, const char *bucket,
+	                const char *subject, int64_t window_ms, int64_t limit);
+	/* CRS_ELIMIT when limit hits were counted in the last window_ms. */
+	int (*rate_check)(struct crs_db *db, const char *bucket,
+	                  const char *subject, int64_t window_ms, int64_t limit);
 };
 
 /* True if the core's table has member m (a member added after v1.0). */
