@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "modules.h"
 #include "payments.h"
+#include "refunds.h"
 #include "request.h"
 #include "util.h"
 
@@ -282,6 +283,9 @@ const struct crs_route core_routes[] = {
 	ADMIN("GET", "/admin/v1/health", h_health, 0),
 	ADMIN("GET", "/admin/v1/metrics", h_metrics, 0),
 	ADMIN("POST", "/admin/v1/tokens", h_token_issue, CRS_ROUTE_JSON),
+	ADMIN("GET", "/admin/v1/payments/refunds", refunds_list_handle, 0),
+	ADMIN("POST", "/admin/v1/payments/refunds/{refund_id}/resolve",
+	      refunds_resolve_handle, CRS_ROUTE_JSON),
 	ADMIN("GET", "/admin/v1/clock", h_clock_get, 0),
 	ADMIN("POST", "/admin/v1/clock", h_clock_set, CRS_ROUTE_JSON),
 };

@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include "clock.h"
+#include "jalali.h"
 #include "util.h"
+
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -187,6 +189,30 @@ int clock_parse_iso(const char *s, int64_t *out_ms)
 	t = timegm(&tm);
 	*out_ms = ((int64_t)t - sign * (oh * 3600 + om * 60)) * 1000 + ms;
 	return 0;
+}
+
+int clock_parse_sql(const char *s, int64_t *out_ms)
+{
+	char iso[40];
+
+	/* DATETIME(3) text is UTC by the schema's rule. */
+	if (!s || strlen(s) < 19 || str_fmt(iso, sizeof(iso), "%sZ", s))
+		return -1;
+	return clock_parse_iso(iso, out_ms);
+}
+
+void clock_iso_tehran(int64_t t_ms, char out[32])
+{
+	time_t t = (time_t)(t_ms / 1000);
+	int off = jalali_tehran_offset_seconds(t);
+	time_t local = t + off;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&local, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, "%c%02d:%02d", off < 0 ? '-' : '+',
+	         abs(off) / 3600 % 100, abs(off) / 60 % 60);
 }
 
 int clock_parse_duration(const char *s, int64_t *out_ms)

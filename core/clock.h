@@ -27,6 +27,10 @@ void clock_sql_datetime(int64_t t_ms, char out[24]);
 /* Parse an ISO 8601 instant ("2024-07-10T08:00:00+03:30", "…Z", optional
  * fraction) into Unix ms; 0 or -1. */
 int clock_parse_iso(const char *s, int64_t *out_ms);
+/* Parse DATETIME text 'YYYY-MM-DD HH:MM:SS[.mmm]' (UTC) into Unix ms. */
+int clock_parse_sql(const char *s, int64_t *out_ms);
+/* t_ms as an ISO 8601 instant in Tehran time: "2024-07-10T11:30:00+03:30". */
+void clock_iso_tehran(int64_t t_ms, char out[32]);
 /* Parse a duration like "16m", "3d", "90s", "2h", "500ms"; 0 or -1. */
 int clock_parse_duration(const char *s, int64_t *out_ms);
 

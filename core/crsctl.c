@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	        "  modules list | enable NAME | disable NAME | reload NAME | load PATH\n"
 	        "  token issue --role office|registry|subsidy [--office ID] [--name NAME]\n"
 	        "  clock get | set ISO-INSTANT | advance DURATION (16m, 3d) | reset\n"
+	        "  payments refunds [--all] | refund-done REFUND_ID NOTE\n"
 	        "  health | metrics\n"
 	        "Environment: CRS_ADMIN_URL, CRS_ADMIN_TOKEN_FILE.\n");
 }
@@ -160,6 +161,21 @@ static int dispatch(const char *base, const char *tok, int argc, char **argv)
 		return call(base, tok, "GET", "/admin/v1/health", NULL, 0);
 	if (argc == 1 && !strcmp(argv[0], "metrics"))
 		return call(base, tok, "GET", "/admin/v1/metrics", NULL, 1);
+	if (argc >= 2 && !strcmp(argv[0], "payments") && !strcmp(argv[1], "refunds")) {
+		if (argc == 3 && !strcmp(argv[2], "--all"))
+			return call(base, tok, "GET", "/admin/v1/payments/refunds?all=1", NULL, 0);
+		if (argc == 2)
+			return call(base, tok, "GET", "/admin/v1/payments/refunds", NULL, 0);
+	}
+	if (argc == 4 && !strcmp(argv[0], "payments") && !strcmp(argv[1], "refund-done")) {
+		snprintf(path, sizeof(path), "/admin/v1/payments/refunds/%lld/resolve",
+		         atoll(argv[2]));
+		b = json_object_new_object();
+		json_object_object_add(b, "note", json_object_new_string(argv[3]));
+		rc = call(base, tok, "POST", path, b, 0);
+		json_object_put(b);
+		return rc;
+	}
 	if (argc >= 2 && !strcmp(argv[0], "clock")) {
 		if (!strcmp(argv[1], "get"))
 			return call(base, tok, "GET", "/admin/v1/clock", NULL, 0);

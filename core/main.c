@@ -18,6 +18,7 @@
 #include "migrate.h"
 #include "modules.h"
 #include "outbox.h"
+#include "pay_settle.h"
 #include "payments.h"
 #include "ratelimit.h"
 #include "server.h"

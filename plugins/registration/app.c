@@ -86,8 +86,11 @@ int app_load(struct reg *r, struct crs_db *db, const char *national_id,
 	api->rows_free(rows);
 
 	/* A verified payment wins over later attempts. */
-	rc = api->db_exec(db, "SELECT state, amount_rial, gateway, reference "
-	                      "FROM payment WHERE application_id = ? "
+	/* An open attempt after a failure callback is failed for the
+	 * citizen (pay again), though the core still waits for the bank. */
+	rc = api->db_exec(db, "SELECT IF(state = 'redirected' AND callback_failed_at"
+	                      " IS NOT NULL, 'failed', state), amount_rial, gateway,"
+	                      " reference FROM payment WHERE application_id = ? "
 	                      "ORDER BY state = 'verified' DESC, id DESC LIMIT 1",
 	                  CRS_PARAMS(CRS_P_INT(a->id)), &rows, NULL);
 	if (rc)

@@ -436,10 +436,12 @@ int appointment_handle(struct crs_req *req, void *inst)
 /* The hold sweeper --------------------------------------------------------- */
 
 /* A payment of the application is at the bank and its window is open: the
- * place stays held whatever the hold's own time (the citizen is paying). */
+ * place stays held whatever the hold's own time (the citizen is paying).
+ * One the citizen cancelled or whose card was declined no longer holds it. */
 #define OPEN_PAYMENT \
 	"EXISTS (SELECT 1 FROM payment p WHERE p.application_id = a.id" \
-	" AND p.state IN ('created', 'redirected') AND p.expires_at > ?)"
+	" AND p.state IN ('created', 'redirected') AND p.callback_failed_at IS NULL" \
+	" AND p.expires_at > ?)"
 
 struct sweep {
 	struct reg *r;
