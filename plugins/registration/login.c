@@ -163,6 +163,58 @@ static int refuse(struct reg *r, struct crs_req *req, const char *code)
 	return CRS_ERROR;
 }
 
+/* Failed first pages per national ID: a serial has six digits and the
+ * captcha can be guessed now and then, so guessing must stay slow for one
+ * person whatever the number of addresses it comes from. */
+#define LOGIN_FAIL_BUCKET "login_fail"
+#define HOUR_MS 3600000
+
+struct failures {
+	struct reg *r;
+	const char *nid;
+};
+
+static int count_failure_tx(struct crs_db *db, void *arg)
+{
+	struct failures *f = arg;
+
+	return f->r->api->rate_hit(db, LOGIN_FAIL_BUCKET, f->nid, HOUR_MS,
+	                           f->r->login_failures_per_hour);
+}
+
+/* count: record one failure (exactly, in a transaction of its own); else
+ * only say whether the national ID is barred (CRS_ELIMIT). */
+static int login_failures(struct reg *r, struct crs_req *req, const char *nid,
+                          int count)
+{
+	const struct crs_api *api = r->api;
+	struct failures f = { r, nid };
+	struct crs_db *db;
+	int rc;
+
+	if (count)
+		return api->db_tx(req, count_failure_tx, &f);
+	rc = api->db_acquire(req, &db);
+	if (rc)
+		return rc;
+	rc = api->rate_check(db, LOGIN_FAIL_BUCKET, nid, HOUR_MS,
+	                     r->login_failures_per_hour);
+	api->db_release(db);
+	return rc;
+}
+
+/* A refusal that counts against the national ID. */
+static int failed_attempt(struct reg *r, struct crs_req *req, const char *nid,
+                          int status, const char *code, const char *msg,
+                          const char *field)
+{
+	int rc = login_failures(r, req, nid, 1);
+
+	if (rc && rc != CRS_ELIMIT)
+		return reg_fail_db(r, req, rc);
+	return r->api->fail(req, status, code, msg, field);
+}
+
 int login_handle(struct crs_req *req, void *inst)
 {
 	struct reg *r = inst;
@@ -188,18 +240,30 @@ int login_handle(struct crs_req *req, void *inst)
 		                 "national_id");
 	if (!serial || api->serial_normalize(serial, l->serial) != CRS_OK)
 		return api->fail(req, 400, "SERIAL_INVALID", M_SERIAL_INVALID, "serial");
+	rc = login_failures(r, req, l->nid, 0);
+	if (rc == CRS_ELIMIT)
+		return api->fail(req, 429, "RATE_LIMITED", M_LOGIN_LIMIT, "national_id");
+	if (rc)
+		return reg_fail_db(r, req, rc);
 	rc = api->captcha_check(req, cid, answer);
 	if (rc == CRS_EINVAL)
-		return api->fail(req, 400, "CAPTCHA_WRONG", M_CAPTCHA_WRONG,
-		                 "captcha_answer");
+		return failed_attempt(r, req, l->nid, 400, "CAPTCHA_WRONG",
+		                      M_CAPTCHA_WRONG, "captcha_answer");
 	if (rc == CRS_ETIMEDOUT)
-		return api->fail(req, 400, "CAPTCHA_EXPIRED", M_CAPTCHA_EXPIRED,
-		                 "captcha_id");
+		return failed_attempt(r, req, l->nid, 400, "CAPTCHA_EXPIRED",
+		                      M_CAPTCHA_EXPIRED, "captcha_id");
 	if (rc)
 		return reg_fail_db(r, req, rc);
 	rc = api->db_tx(req, login_tx, l);
-	if (rc == CRS_EREFUSED)
+	if (rc == CRS_EREFUSED) {
+		/* A wrong serial is the guess the limit is for. */
+		if (!strcmp(l->code, "ID_SERIAL_MISMATCH")) {
+			rc = login_failures(r, req, l->nid, 1);
+			if (rc && rc != CRS_ELIMIT)
+				return reg_fail_db(r, req, rc);
+		}
 		return refuse(r, req, l->code);
+	}
 	if (rc)
 		return reg_fail_db(r, req, rc);
 	app_facts_of(&l->app, &facts);

@@ -222,14 +222,28 @@ struct mail {
 	unsigned char *pdf;
 	size_t pdf_len;
 	char name[64];
+	char app[24];               /* the application id: whose e-mails */
 };
 
+#define EMAIL_BUCKET_HOUR "receipt_email_h"
+#define EMAIL_BUCKET_DAY "receipt_email_d"
+
+/* Bounded per application (an hour, a day), counted with the message: a
+ * refused or rolled-back e-mail does not count. */
 static int mail_tx(struct crs_db *db, void *arg)
 {
 	struct mail *m = arg;
+	const struct crs_api *api = m->r->api;
+	int rc = api->rate_hit(db, EMAIL_BUCKET_HOUR, m->app, 3600000,
+	                       m->r->receipt_emails_per_hour);
 
-	return m->r->api->notify_email(db, m->to, M_EMAIL_SUBJECT, m->text, m->name,
-	                               "application/pdf", m->pdf, m->pdf_len);
+	if (rc == CRS_OK)
+		rc = api->rate_hit(db, EMAIL_BUCKET_DAY, m->app, 86400000,
+		                   m->r->receipt_emails_per_day);
+	if (rc)
+		return rc;
+	return api->notify_email(db, m->to, M_EMAIL_SUBJECT, m->text, m->name,
+	                         "application/pdf", m->pdf, m->pdf_len);
 }
 
 int receipt_email_handle(struct crs_req *req, void *inst)
@@ -238,7 +252,7 @@ int receipt_email_handle(struct crs_req *req, void *inst)
 	const struct crs_api *api = r->api;
 	const char *to = api->json_str(api->req_json(req), "email");
 	struct receipt_data *d = api->req_alloc(req, sizeof(*d));
-	struct mail m = { r, to, NULL, NULL, 0, "" };
+	struct mail m = { r, to, NULL, NULL, 0, "", "" };
 	size_t tlen;
 	int rc;
 
@@ -254,9 +268,12 @@ int receipt_email_handle(struct crs_req *req, void *inst)
 		return CRS_ERROR;
 	}
 	snprintf(m.name, sizeof(m.name), "crs-receipt-%s.pdf", d->app.tracking_code);
+	snprintf(m.app, sizeof(m.app), "%lld", (long long)d->app.id);
 	rc = api->db_tx(req, mail_tx, &m);
 	free(m.text);
 	free(m.pdf);
+	if (rc == CRS_ELIMIT)
+		return api->fail(req, 429, "RATE_LIMITED", M_EMAIL_LIMIT, "email");
 	if (rc)
 		return reg_fail_db(r, req, rc);
 	return api->resp_body(req, 202, NULL, NULL, 0) == CRS_OK ? CRS_HANDLED

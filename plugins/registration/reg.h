@@ -17,6 +17,9 @@ struct reg {
 	int64_t booking_horizon_days;
 	int64_t min_age_years;           /* 15 */
 	int64_t serial_wait_seconds;     /* 48 working hours */
+	int64_t login_failures_per_hour; /* per national ID: 10 */
+	int64_t receipt_emails_per_hour; /* per application: 3 */
+	int64_t receipt_emails_per_day;  /* per application: 10 */
 	int64_t no_show_days;            /* 3 */
 	unsigned char receipt_key[64];
 	size_t receipt_key_len;

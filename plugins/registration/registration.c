@@ -178,6 +178,12 @@ static int config(struct reg *r, struct crs_err *err)
 	    api->config_int(r->pctx, "booking_horizon_days", 60, 1, 730,
 	                    &r->booking_horizon_days) ||
 	    api->config_int(r->pctx, "min_age_years", 15, 0, 120, &r->min_age_years) ||
+	    api->config_int(r->pctx, "login_failures_per_hour", 10, 1, 1000,
+	                    &r->login_failures_per_hour) ||
+	    api->config_int(r->pctx, "receipt_emails_per_hour", 3, 1, 100,
+	                    &r->receipt_emails_per_hour) ||
+	    api->config_int(r->pctx, "receipt_emails_per_day", 10, 1, 1000,
+	                    &r->receipt_emails_per_day) ||
 	    api->config_int(r->pctx, "serial_wait_working_hours", 48, 0, 10000,
 	                    &wait_hours) ||
 	    api->config_int(r->pctx, "no_show_days", 3, 0, 365, &r->no_show_days)) {
