@@ -19,12 +19,12 @@
 
 int captcha_handle_new(struct crs_req *req, void *unused)
 {
-	unsigned char rnd[10], *png = NULL;
+	unsigned char rnd[16], *png = NULL;
 	size_t png_len = 0, cap;
 	char id[32], created[24], expires[24], *uri = NULL;
 	struct crs_db *db;
 	struct json_object *o;
-	uint64_t seed;
+	uint64_t question, seed;
 	int a, b, rc;
 	ssize_t n;
 	int64_t now = clock_now_ms();
@@ -32,9 +32,9 @@ int captcha_handle_new(struct crs_req *req, void *unused)
 	(void)unused;
 	if (random_bytes(rnd, sizeof(rnd)) || random_token(16, id, sizeof(id)))
 		return CRS_ERROR;
-	a = 1 + rnd[0] % 9;
-	b = 1 + rnd[1] % 9;
-	memcpy(&seed, rnd + 2, sizeof(seed));
+	memcpy(&question, rnd, sizeof(question));
+	memcpy(&seed, rnd + 8, sizeof(seed));
+	captcha_question(question, &a, &b);
 	clock_sql_datetime(now, created);
 	clock_sql_datetime(now + CAPTCHA_TTL_MS, expires);
 	rc = req_db_acquire(req, &db);

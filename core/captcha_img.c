@@ -33,10 +33,23 @@
  * and cairo create and cache a font instance per distinct matrix: with a
  * random matrix per glyph the caches grow on every render (measured: ~100 kB
  * and tens of ms per render).
+ *
+ * Against OCR.  A reader of clean, evenly spaced glyphs on a level line
+ * needs no more than a threshold and a digit classifier.  So each glyph's
+ * outline is bent by its own smooth warp, rotated and scaled, the glyphs
+ * ride a wave rather than a baseline and the digits of a number touch (no
+ * blank column to cut at), two strokes as dark as the glyphs cross them and
+ * a light one cuts through them, and the finished picture is warped once
+ * more, so that strokes and glyphs bend alike.  Kept within what a person
+ * reads at a glance (samples were looked at, at 1x and 2x): the digits keep
+ * their Persian shapes, the operators tilt little (a tilted + reads as a
+ * multiplication sign), and the Persian zero, a small dot, is drawn larger
+ * and kept near the middle.
  */
 #include "captcha_img.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +103,19 @@ static uint64_t rng_next(rng_t *r)
 static double rng_range(rng_t *r, double lo, double hi)
 {
 	return lo + (hi - lo) * ((double)(rng_next(r) >> 11) * 0x1.0p-53);
+}
+
+/* ---- the question ---- */
+
+void captcha_question(uint64_t rnd, int *a, int *b)
+{
+	const uint64_t na = CAPTCHA_A_MAX - CAPTCHA_A_MIN + 1;
+	const uint64_t nb = CAPTCHA_B_MAX - CAPTCHA_B_MIN + 1;
+
+	/* (a, b) is rnd mod na * nb written in two digits: off uniform by at
+	 * most na * nb / 2^64 */
+	*a = CAPTCHA_A_MIN + (int)(rnd % na);
+	*b = CAPTCHA_B_MIN + (int)(rnd / na % nb);
 }
 
 /* ---- per-thread font map ---- */
@@ -242,17 +268,23 @@ static void draw_foreground_noise(cairo_t *cr, rng_t *r)
 {
 	const double h = CAPTCHA_IMG_HEIGHT;
 
-	/* two thin curves through the text band */
+	/* two strokes about as dark as the glyphs, across the text band:
+	 * no colour tells them from the digits */
 	for (int i = 0; i < 2; i++) {
-		double red = rng_range(r, 0.1, 0.45);
-		double green = rng_range(r, 0.1, 0.45);
-		double blue = rng_range(r, 0.1, 0.45);
+		double red = rng_range(r, 0.05, 0.35);
+		double green = rng_range(r, 0.05, 0.35);
+		double blue = rng_range(r, 0.05, 0.35);
 
-		cairo_set_source_rgba(cr, red, green, blue, rng_range(r, 0.45, 0.7));
-		cairo_set_line_width(cr, rng_range(r, 1.0, 1.6));
+		cairo_set_source_rgba(cr, red, green, blue, rng_range(r, 0.65, 0.85));
+		cairo_set_line_width(cr, rng_range(r, 1.1, 1.7));
 		noise_curve(cr, r, h * 0.3, h * 0.7);
 		cairo_stroke(cr);
 	}
+	/* a light one cutting through the glyphs' strokes */
+	set_rgb(cr, r, 0.85, 1.0);
+	cairo_set_line_width(cr, rng_range(r, 1.0, 1.5));
+	noise_curve(cr, r, h * 0.35, h * 0.65);
+	cairo_stroke(cr);
 	/* a few light specks over the glyphs */
 	for (int i = 0; i < 2; i++)
 		speckles(cr, r, 20, 0.6, 0.95, 0.9);
@@ -290,13 +322,44 @@ static PangoLayout *new_layout(PangoContext *pc, const char *families,
 	return lay;
 }
 
-/*
- * Fill the outline of lay's text, mapping the centre of its ink box ink to
- * (cx, cy) with rotation rot and scales sx, sy.
- */
-static void fill_glyph(cairo_t *cr, PangoLayout *lay, const PangoRectangle *ink,
-		       double cx, double cy, double rot, double sx, double sy)
+/* A smooth displacement: x moves by ax sin(fx y + px), y by ay sin(fy x + py). */
+struct warp {
+	double ax, fx, px;
+	double ay, fy, py;
+};
+
+/* Amplitudes up to amp pixels, periods of lo..hi pixels. */
+static void warp_random(struct warp *w, rng_t *r, double amp, double lo, double hi)
 {
+	w->ax = rng_range(r, 0.5 * amp, amp);
+	w->fx = 2 * PI_D / rng_range(r, lo, hi);
+	w->px = rng_range(r, 0, 2 * PI_D);
+	w->ay = rng_range(r, 0.5 * amp, amp);
+	w->fy = 2 * PI_D / rng_range(r, lo, hi);
+	w->py = rng_range(r, 0, 2 * PI_D);
+}
+
+static void warp_apply(const struct warp *w, double *x, double *y)
+{
+	double x0 = *x, y0 = *y;
+
+	*x = x0 + w->ax * sin(w->fx * y0 + w->px);
+	*y = y0 + w->ay * sin(w->fy * x0 + w->py);
+}
+
+/* Where and how one glyph is drawn. */
+struct pose {
+	double cx, cy;      /* the centre of its ink box goes here */
+	double rot, sx, sy; /* rotation (radians), scales */
+	struct warp w;      /* of the outline, in the glyph's own pixels */
+};
+
+/* Fill the outline of lay's text (ink: its ink box) posed by g. */
+static void fill_glyph(cairo_t *cr, PangoLayout *lay, const PangoRectangle *ink,
+		       const struct pose *g)
+{
+	const double ox = ink->x + ink->width / 2.0, oy = ink->y + ink->height / 2.0;
+	const double c = cos(g->rot), s = sin(g->rot);
 	cairo_path_t *path;
 
 	cairo_save(cr);
@@ -304,15 +367,30 @@ static void fill_glyph(cairo_t *cr, PangoLayout *lay, const PangoRectangle *ink,
 	cairo_new_path(cr);
 	cairo_move_to(cr, 0, 0);
 	pango_cairo_layout_path(cr, lay);
-	path = cairo_copy_path(cr);
+	/* flattened: a warped short segment is still close to the warped
+	 * curve, a warped Bezier control point is not */
+	path = cairo_copy_path_flat(cr);
 	cairo_new_path(cr);
 	if (path->status == CAIRO_STATUS_SUCCESS) {
-		cairo_translate(cr, cx, cy);
-		cairo_rotate(cr, rot);
-		cairo_scale(cr, sx, sy);
-		cairo_translate(cr, -(ink->x + ink->width / 2.0),
-				-(ink->y + ink->height / 2.0));
-		cairo_append_path(cr, path);
+		for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+			const cairo_path_data_t *d = &path->data[i];
+			double x, y;
+
+			/* a flat path has no CURVE_TO */
+			if (d->header.type == CAIRO_PATH_CLOSE_PATH) {
+				cairo_close_path(cr);
+				continue;
+			}
+			x = d[1].point.x - ox;
+			y = d[1].point.y - oy;
+			warp_apply(&g->w, &x, &y);
+			x *= g->sx;
+			y *= g->sy;
+			if (d->header.type == CAIRO_PATH_MOVE_TO)
+				cairo_move_to(cr, g->cx + c * x - s * y, g->cy + s * x + c * y);
+			else
+				cairo_line_to(cr, g->cx + c * x - s * y, g->cy + s * x + c * y);
+		}
 		cairo_fill(cr);
 	}
 	cairo_path_destroy(path);
@@ -323,9 +401,10 @@ static int draw_question(cairo_t *cr, PangoFontMap *fm, rng_t *r, int a, int b)
 {
 	const double w = CAPTCHA_IMG_WIDTH, h = CAPTCHA_IMG_HEIGHT;
 	char tok[MAX_TOK][5];
-	int is_op[MAX_TOK] = {0};
+	int is_op[MAX_TOK] = {0}, dot[MAX_TOK];
 	PangoRectangle ink[MAX_TOK];
 	double scale[MAX_TOK], gaps[MAX_TOK], total = 0, fit, slack, x;
+	double wave_amp, wave_f, wave_p;
 	int n = 0, k, rc = -EIO;
 	PangoContext *pc;
 	PangoLayout *lay[2];
@@ -360,12 +439,16 @@ static int draw_question(cairo_t *cr, PangoFontMap *fm, rng_t *r, int a, int b)
 		pango_layout_get_pixel_extents(lay[is_op[i]], &ink[i], NULL);
 		if (ink[i].width <= 0 || ink[i].height <= 0)
 			goto out; /* nothing drawn: no usable font at all */
-		scale[i] = rng_range(r, 0.88, 1.08);
+		/* a Persian zero (U+06F0) is a small dot: drawn larger, so
+		 * that no speck or crossing stroke hides it */
+		dot[i] = strcmp(tok[i], "\xDB\xB0") == 0;
+		scale[i] = rng_range(r, 0.88, 1.08) * (dot[i] ? 1.35 : 1);
 		total += ink[i].width * scale[i];
 	}
 	for (int i = 0; i + 1 < n; i++) {
-		gaps[i] = (is_op[i] || is_op[i + 1]) ? rng_range(r, 6, 11)
-						      : rng_range(r, 1, 3);
+		/* the digits of a number touch: no blank column between them */
+		gaps[i] = (is_op[i] || is_op[i + 1]) ? rng_range(r, 5, 10)
+						      : rng_range(r, -0.5, 1.5);
 		total += gaps[i];
 	}
 	/* shrink everything if a long question would not fit */
@@ -374,27 +457,36 @@ static int draw_question(cairo_t *cr, PangoFontMap *fm, rng_t *r, int a, int b)
 		fit = 1;
 	slack = (w - total * fit) / 2 - MARGIN_X; /* >= 0 */
 	x = (w - total * fit) / 2 + rng_range(r, -1, 1) * slack;
+	/* the line the glyphs ride: about one wave over the question */
+	wave_amp = rng_range(r, 2, 4);
+	wave_f = 2 * PI_D / rng_range(r, 90, 150);
+	wave_p = rng_range(r, 0, 2 * PI_D);
 
 	/*
-	 * Each glyph's ink box is centred on its own spot (baselines are not
-	 * kept: fallback fonts disagree on them, and a Persian zero sits at
-	 * mid-height anyway), then rotated, scaled and nudged.
+	 * Each glyph's ink box is centred on its own spot on the wave
+	 * (baselines are not kept: fallback fonts disagree on them, and a
+	 * Persian zero sits at mid-height anyway), then warped, rotated,
+	 * scaled and nudged.
 	 */
 	for (int i = 0; i < n; i++) {
+		struct pose g;
 		double gw = ink[i].width * scale[i] * fit;
 		/* digits about +-16 degrees; operators only +-6, so that a
 		 * tilted + never reads as a multiplication sign */
-		double rmax = is_op[i] ? 0.1 : 0.28;
-		double rot = rng_range(r, -rmax, rmax);
-		/* a lone Persian zero is a small dot: keep it near the middle */
-		double jy = ink[i].height < h / 6 ? 2 : 4.5;
-		double cy = h / 2 + rng_range(r, -jy, jy);
-		double sy = rng_range(r, 0.95, 1.08);
+		double rmax = is_op[i] ? 0.1 : 0.22;
+		/* a zero stays whole and near the middle */
+		double jy = dot[i] ? 1 : 2.5;
 
+		g.cx = x + gw / 2;
+		g.cy = h / 2 + (dot[i] ? 0.4 : 1) * wave_amp * sin(wave_f * g.cx + wave_p);
+		g.cy += rng_range(r, -jy, jy);
+		g.rot = rng_range(r, -rmax, rmax);
+		g.sx = scale[i] * fit;
+		g.sy = g.sx * rng_range(r, 0.95, 1.08);
+		warp_random(&g.w, r, is_op[i] || dot[i] ? 0.5 : 1.2, 14, 26);
 		set_rgb(cr, r, 0.05, 0.35);
 		pango_layout_set_text(lay[is_op[i]], tok[i], -1);
-		fill_glyph(cr, lay[is_op[i]], &ink[i], x + gw / 2, cy, rot,
-			   scale[i] * fit, scale[i] * fit * sy);
+		fill_glyph(cr, lay[is_op[i]], &ink[i], &g);
 		x += gw + (i + 1 < n ? gaps[i] * fit : 0);
 	}
 	rc = 0;
@@ -405,36 +497,66 @@ out:
 	return rc;
 }
 
+/* Bilinear sample of the W x H grey picture g at (x, y), clamped to it. */
+static double sample(const unsigned char *g, double x, double y)
+{
+	const int w = CAPTCHA_IMG_WIDTH, h = CAPTCHA_IMG_HEIGHT;
+	int x0, y0, x1, y1;
+	double fx, fy;
+
+	x = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+	y = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+	x0 = (int)x;
+	y0 = (int)y;
+	x1 = x0 + 1 < w ? x0 + 1 : x0;
+	y1 = y0 + 1 < h ? y0 + 1 : y0;
+	fx = x - x0;
+	fy = y - y0;
+	return (g[y0 * w + x0] * (1 - fx) + g[y0 * w + x1] * fx) * (1 - fy) +
+	       (g[y1 * w + x0] * (1 - fx) + g[y1 * w + x1] * fx) * fy;
+}
+
 /*
  * The drawing is grey anyway; an 8-bit grey PNG is a third of the pixels of
  * an RGB one, so it is ~2.3x smaller (about 4-5 kB) and libpng/zlib, most of
  * the cost of a render, do a third of the work.  cairo writes an A8 surface
  * as an 8-bit grey PNG, with the byte as the grey level (255 = white).
+ * On the way the whole picture is warped once, noise and glyphs alike.
  */
-static cairo_surface_t *to_grey(cairo_surface_t *rgb)
+static cairo_surface_t *to_grey_warped(cairo_surface_t *rgb, rng_t *r)
 {
-	cairo_surface_t *g = cairo_image_surface_create(CAIRO_FORMAT_A8,
-			CAPTCHA_IMG_WIDTH, CAPTCHA_IMG_HEIGHT);
+	enum { W = CAPTCHA_IMG_WIDTH, H = CAPTCHA_IMG_HEIGHT };
+	cairo_surface_t *g = cairo_image_surface_create(CAIRO_FORMAT_A8, W, H);
+	unsigned char grey[W * H], *dst;
 	const unsigned char *src;
-	unsigned char *dst;
+	struct warp wp;
 	int ss, ds;
 
 	if (cairo_surface_status(g) != CAIRO_STATUS_SUCCESS)
 		return g;
+	warp_random(&wp, r, 1.6, 40, 90);
 	cairo_surface_flush(rgb);
 	cairo_surface_flush(g);
 	src = cairo_image_surface_get_data(rgb);
 	dst = cairo_image_surface_get_data(g);
 	ss = cairo_image_surface_get_stride(rgb);
 	ds = cairo_image_surface_get_stride(g);
-	for (int y = 0; y < CAPTCHA_IMG_HEIGHT; y++) {
-		for (int x = 0; x < CAPTCHA_IMG_WIDTH; x++) {
+	for (int y = 0; y < H; y++) {
+		for (int x = 0; x < W; x++) {
 			uint32_t px;
 
 			memcpy(&px, src + (size_t)y * ss + (size_t)x * 4, 4);
-			dst[(size_t)y * ds + x] = (unsigned char)
+			grey[y * W + x] = (unsigned char)
 				((((px >> 16) & 255) * 77 + ((px >> 8) & 255) * 150 +
 				  (px & 255) * 29 + 128) >> 8);
+		}
+	}
+	for (int y = 0; y < H; y++) {
+		for (int x = 0; x < W; x++) {
+			double sx = x, sy = y;
+
+			warp_apply(&wp, &sx, &sy);
+			dst[(size_t)y * ds + x] = (unsigned char)(sample(grey, sx, sy) + 0.5);
 		}
 	}
 	cairo_surface_mark_dirty(g);
@@ -483,7 +605,7 @@ int captcha_img_render(int a, int b, uint64_t seed, unsigned char **png,
 		rc = cairo_rc(st);
 		goto out;
 	}
-	grey = to_grey(s);
+	grey = to_grey_warped(s, &r);
 	if ((st = cairo_surface_status(grey)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_rc(st);
 		goto out;

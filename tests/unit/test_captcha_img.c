@@ -1,5 +1,6 @@
-/* Unit tests for core/captcha_img.c: valid PNG of the right size, seeded
- * determinism, argument checks, and 200 renders from 8 threads at once. */
+/* Unit tests for core/captcha_img.c: the operands' ranges and how guessable
+ * the answer is, a valid PNG of the right size, seeded determinism, argument
+ * checks, and 200 renders from 8 threads at once. */
 #include "unit.h"
 
 #include "captcha_img.h"
@@ -111,6 +112,91 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/*
+ * The question's ranges and their worst case for a guesser.  Exact: every
+ * (a, b) is counted once, as captcha_question draws them uniformly.
+ */
+static void test_ranges(void)
+{
+	static int count[2 * CAPTCHA_IMG_MAX_OPERAND + 1];
+	const int na = CAPTCHA_A_MAX - CAPTCHA_A_MIN + 1;
+	const int nb = CAPTCHA_B_MAX - CAPTCHA_B_MIN + 1;
+	int most = 0, top = 0;
+
+	/* pinned: 3 digits + 1 digit, a sum for one's head */
+	CHECK_EQ_INT(CAPTCHA_A_MIN, 100);
+	CHECK_EQ_INT(CAPTCHA_A_MAX, 899);
+	CHECK_EQ_INT(CAPTCHA_B_MIN, 1);
+	CHECK_EQ_INT(CAPTCHA_B_MAX, 9);
+	CHECK(nb <= na && CAPTCHA_B_MIN >= 0 && CAPTCHA_A_MAX <= CAPTCHA_IMG_MAX_OPERAND);
+	/* the answer fits captcha_challenge.answer (SMALLINT) and the site's
+	 * four-digit field */
+	CHECK(CAPTCHA_A_MAX + CAPTCHA_B_MAX <= 9999);
+
+	for (int a = CAPTCHA_A_MIN; a <= CAPTCHA_A_MAX; a++)
+		for (int b = CAPTCHA_B_MIN; b <= CAPTCHA_B_MAX; b++)
+			count[a + b]++;
+	for (int s = 0; s <= 2 * CAPTCHA_IMG_MAX_OPERAND; s++)
+		if (count[s] > most) {
+			most = count[s];
+			top = s;
+		}
+	/* the most likely answer comes from nb of the na * nb questions (one
+	 * per b): probability 1/na, under 1 % */
+	CHECK_EQ_INT(most, nb);
+	CHECKF(most * 100 < na * nb, "best fixed guess %d passes %d of %d (%.3f %%)", top, most,
+	       na * nb, 100.0 * most / (na * nb));
+}
+
+/* splitmix64, as a stand-in for the random bytes crsd draws */
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* captcha_question spreads random bits evenly over the ranges. */
+static void test_question(void)
+{
+	enum { NA = CAPTCHA_A_MAX - CAPTCHA_A_MIN + 1, NB = CAPTCHA_B_MAX - CAPTCHA_B_MIN + 1 };
+	enum { DRAWS = 1000000 };
+	static unsigned char seen[NA][NB];
+	static int freq[CAPTCHA_A_MAX + CAPTCHA_B_MAX + 1];
+	int pairs = 0, bad = 0, most = 0;
+	uint64_t st = 42;
+
+	/* one whole period of rnd mod NA*NB gives every (a, b) exactly once */
+	for (uint64_t r = 0; r < (uint64_t)NA * NB; r++) {
+		int a, b;
+
+		captcha_question(r + 12345ull * NA * NB, &a, &b);
+		if (a < CAPTCHA_A_MIN || a > CAPTCHA_A_MAX || b < CAPTCHA_B_MIN || b > CAPTCHA_B_MAX)
+			bad++;
+		else if (!seen[a - CAPTCHA_A_MIN][b - CAPTCHA_B_MIN]++)
+			pairs++;
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(pairs, NA * NB);
+
+	/* a million random draws: no answer near 1 %; the design's best is
+	 * 0.125 % (1250), and 0.2 % is 20 standard deviations above it */
+	for (int i = 0; i < DRAWS; i++) {
+		int a, b;
+
+		captcha_question(mix(&st), &a, &b);
+		if (a < CAPTCHA_A_MIN || a > CAPTCHA_A_MAX || b < CAPTCHA_B_MIN || b > CAPTCHA_B_MAX)
+			bad++;
+		else if (++freq[a + b] > most)
+			most = freq[a + b];
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECKF(most < DRAWS / 500, "most frequent answer: %d of %d draws", most, DRAWS);
+	unit_note("most frequent answer in %d draws: %d (%.3f %%)", DRAWS, most, 100.0 * most / DRAWS);
+}
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -123,6 +209,9 @@ int main(void)
 	unsigned char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
 	size_t l1 = 0, l2 = 0, l3 = 0, l4 = 0;
 	int dark = 0;
+
+	test_ranges();
+	test_question();
 
 	/* a plain render: a PNG of the intended size with visible text */
 	CHECK_EQ_INT(captcha_img_render(4, 8, 1, &p1, &l1), 0);
@@ -142,6 +231,15 @@ int main(void)
 	free(p2);
 	free(p3);
 	free(p4);
+
+	/* the largest question drawn, and zeros (a Persian zero is a dot) */
+	p1 = NULL;
+	CHECK(captcha_img_render(CAPTCHA_A_MAX, CAPTCHA_B_MAX, 3, &p1, &l1) == 0 &&
+	      png_ok(p1, l1, &dark) && dark > 150);
+	free(p1);
+	p1 = NULL;
+	CHECK(captcha_img_render(100, 0, 3, &p1, &l1) == 0 && png_ok(p1, l1, &dark) && dark > 150);
+	free(p1);
 
 	/* the extremes: zero and the largest operands still fit */
 	p1 = NULL;
