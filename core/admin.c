@@ -11,7 +11,7 @@
 #include "log.h"
 #include "messages.h"
 #include "metrics.h"
-#include "modules.h"
+#include "modules_admin.h"
 #include "payments.h"
 #include "refunds.h"
 #include "request.h"
@@ -34,71 +34,6 @@ static const char *json_string(struct crs_req *req, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
-}
-
-static int h_modules(struct crs_req *req, void *unused)
-{
-	struct json_object *o = json_object_new_object();
-
-	(void)unused;
-	json_object_object_add(o, "modules", modules_list_json());
-	return send_json(req, 200, o);
-}
-
-static int module_result(struct crs_req *req, int rc, struct json_object *mod,
-                         const char *err, int ok_status)
-{
-	struct json_object *o;
-
-	if (rc == CRS_OK) {
-		o = json_object_new_object();
-		json_object_object_add(o, "module", mod);
-		return send_json(req, ok_status, o);
-	}
-	json_object_put(mod);
-	if (rc == CRS_ENOTFOUND)
-		resp_fail(req, 404, "NOT_FOUND", err, NULL);
-	else if (rc == CRS_ECONFLICT)
-		resp_fail(req, 409, "OPERATION_NOT_ALLOWED", err, NULL);
-	else
-		resp_fail(req, 422, "MODULE_REFUSED", err, NULL);
-	return CRS_HANDLED;
-}
-
-static int h_module_action(struct crs_req *req, void *unused)
-{
-	const char *name = req_get_param(req, "name");
-	const char *action = req_get_param(req, "action");
-	struct json_object *mod = NULL;
-	char err[512] = "";
-	int rc;
-
-	(void)unused;
-	if (strcmp(action, "enable") == 0)
-		rc = modules_enable(name, &mod, err, sizeof(err));
-	else if (strcmp(action, "disable") == 0)
-		rc = modules_disable(name, &mod, err, sizeof(err));
-	else if (strcmp(action, "reload") == 0)
-		rc = modules_reload(name, &mod, err, sizeof(err));
-	else
-		return resp_fail(req, 404, "NOT_FOUND", MSG_NOT_FOUND, NULL), CRS_HANDLED;
-	return module_result(req, rc, mod, err, 200);
-}
-
-static int h_module_load(struct crs_req *req, void *unused)
-{
-	const char *path = json_string(req, "path");
-	struct json_object *mod = NULL;
-	char err[512] = "";
-	int rc;
-
-	(void)unused;
-	if (!path || !*path) {
-		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "path");
-		return CRS_HANDLED;
-	}
-	rc = modules_load(path, &mod, err, sizeof(err));
-	return module_result(req, rc, mod, err, 201);
 }
 
 static int h_health(struct crs_req *req, void *unused)
@@ -261,25 +196,25 @@ bad:
 	return CRS_HANDLED;
 }
 
-#define ADMIN(m, p, h, f) { m, p, h, f, CRS_AUTH_BEARER, "admin" }
+#define ADMIN(m, p, h, f) CRS_ROUTE_DEF(m, p, h, f, CRS_AUTH_BEARER, "admin")
 
 const struct crs_route core_routes[] = {
-	{ "GET", "/api/v1/captcha", captcha_handle_new, 0, CRS_AUTH_NONE, NULL },
+	CRS_ROUTE_DEF("GET", "/api/v1/captcha", captcha_handle_new, 0, CRS_AUTH_NONE, NULL),
 	/* Payments: the core's, so a disabled citizen module never strands
 	 * a payment that is already at the bank. */
-	{ "GET", "/api/v1/gateways", payments_gateways_handle, 0, CRS_AUTH_NONE, NULL },
-	{ "POST", "/api/v1/payments", payments_create_handle, CRS_ROUTE_JSON,
-	  CRS_AUTH_SESSION, NULL },
-	{ "GET", "/api/v1/payments/{payment_id}", payments_get_handle, 0,
-	  CRS_AUTH_SESSION, NULL },
+	CRS_ROUTE_DEF("GET", "/api/v1/gateways", payments_gateways_handle, 0, CRS_AUTH_NONE, NULL),
+	CRS_ROUTE_DEF("POST", "/api/v1/payments", payments_create_handle, CRS_ROUTE_JSON,
+	  CRS_AUTH_SESSION, NULL),
+	CRS_ROUTE_DEF("GET", "/api/v1/payments/{payment_id}", payments_get_handle, 0,
+	  CRS_AUTH_SESSION, NULL),
 	/* Banks post a form, some redirect with a query: both, no CSRF. */
-	{ "POST", "/pay/{gateway}/callback", payments_callback_handle, 0,
-	  CRS_AUTH_NONE, NULL },
-	{ "GET", "/pay/{gateway}/callback", payments_callback_handle, 0,
-	  CRS_AUTH_NONE, NULL },
-	ADMIN("GET", "/admin/v1/modules", h_modules, 0),
-	ADMIN("POST", "/admin/v1/modules/load", h_module_load, CRS_ROUTE_JSON),
-	ADMIN("POST", "/admin/v1/modules/{name}/{action}", h_module_action, 0),
+	CRS_ROUTE_DEF("POST", "/pay/{gateway}/callback", payments_callback_handle, 0,
+	  CRS_AUTH_NONE, NULL),
+	CRS_ROUTE_DEF("GET", "/pay/{gateway}/callback", payments_callback_handle, 0,
+	  CRS_AUTH_NONE, NULL),
+	ADMIN("GET", "/admin/v1/modules", modules_admin_list, 0),
+	ADMIN("POST", "/admin/v1/modules/load", modules_admin_load, CRS_ROUTE_JSON),
+	ADMIN("POST", "/admin/v1/modules/{name}/{action}", modules_admin_action, 0),
 	ADMIN("GET", "/admin/v1/health", h_health, 0),
 	ADMIN("GET", "/admin/v1/metrics", h_metrics, 0),
 	ADMIN("POST", "/admin/v1/tokens", h_token_issue, CRS_ROUTE_JSON),

@@ -87,7 +87,7 @@ int httpc_do(const struct crs_http_request *rq, struct crs_http_response *rs)
 	int rc = CRS_OK;
 
 	memset(rs, 0, sizeof(*rs));
-	if (!rq || rq->struct_size < sizeof(*rq) || !rq->url || !rq->method)
+	if (!rq || rq->struct_size < CRS_HTTP_REQUEST_SIZE_1_0 || !rq->url || !rq->method)
 		return CRS_EINVAL;
 	c = handle();
 	if (!c)

@@ -6,7 +6,6 @@
 #include "jobs.h"
 #include "httpc.h"
 #include "log.h"
-#include "modules.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -27,6 +26,25 @@ struct job {
 	struct job *next;    /* timer list or run queue */
 	struct job *next_run;
 };
+
+static const struct job_owner_ops *owner_ops;
+
+void jobs_set_owner_ops(const struct job_owner_ops *ops)
+{
+	owner_ops = ops;
+}
+
+static void owner_hold(struct plugin_instance *owner)
+{
+	if (owner)
+		owner_ops->hold(owner);
+}
+
+static void owner_drop(struct plugin_instance *owner)
+{
+	if (owner)
+		owner_ops->drop(owner);
+}
 
 static struct {
 	pthread_mutex_t mu;
@@ -72,15 +90,14 @@ static void *worker_main(void *unused)
 			jq.run_tail = NULL;
 		if (!j->cancelled) {
 			pthread_mutex_unlock(&jq.mu);
-			j->fn(j->owner ? modules_inst_data(j->owner) : NULL, j->arg);
+			j->fn(j->owner ? owner_ops->data(j->owner) : NULL, j->arg);
 			pthread_mutex_lock(&jq.mu);
 		}
 		j->queued = 0;
 		if (!j->period || j->cancelled) {
 			/* A cancelled timer was unlinked by jobs_cancel_owner and
 			 * left for us to free since it was queued. */
-			if (j->owner)
-				modules_job_drop(j->owner);
+			owner_drop(j->owner);
 			free(j);
 		}
 	}
@@ -107,9 +124,6 @@ static void *timer_main(void *unused)
 				enqueue_locked(t);
 			}
 		}
-		pthread_mutex_unlock(&jq.mu);
-		modules_reap();
-		pthread_mutex_lock(&jq.mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += TICK_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -157,8 +171,7 @@ void jobs_stop(void)
 	jq.n_workers = 0;
 	while ((t = jq.timers)) {
 		jq.timers = t->next;
-		if (t->owner)
-			modules_job_drop(t->owner);
+		owner_drop(t->owner);
 		free(t);
 	}
 }
@@ -175,8 +188,7 @@ static struct job *job_new(struct plugin_instance *owner, crs_job_fn fn,
 	j->arg = arg;
 	j->period = period;
 	j->due = mono_ms() + period;
-	if (owner)
-		modules_job_hold(owner);
+	owner_hold(owner);
 	return j;
 }
 
@@ -226,7 +238,7 @@ void jobs_cancel_owner(struct plugin_instance *owner)
 		*pp = t->next;
 		t->cancelled = 1;
 		if (!t->queued) {
-			modules_job_drop(owner);
+			owner_drop(owner);
 			free(t);
 		}
 	}

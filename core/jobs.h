@@ -13,6 +13,17 @@
 
 struct plugin_instance;
 
+/* How jobs account work on its owner, without knowing what an owner is
+ * (the module registry sets these). */
+struct job_owner_ops {
+	void (*hold)(struct plugin_instance *owner);
+	void (*drop)(struct plugin_instance *owner);
+	/* The owner's data, handed to its job functions. */
+	void *(*data)(struct plugin_instance *owner);
+};
+
+void jobs_set_owner_ops(const struct job_owner_ops *ops);
+
 int jobs_start(int n_threads);
 void jobs_stop(void);
 

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "admin.h"
 #include "api.h"
 #include "auth.h"
 #include "clock.h"
@@ -183,7 +184,7 @@ int main(int argc, char **argv)
 	if (log_access_start() || jobs_start(2))
 		goto out_server;
 	/* 4. Plugins: their init may add timers, so jobs run first. */
-	if (modules_init(cfg, api_table()))
+	if (modules_init(cfg, api_table(), core_routes, n_core_routes))
 		goto out_jobs;
 	modules_load_configured();
 	jobs_timer_add(NULL, 60000, auth_sweep, NULL);

@@ -1,15 +1,16 @@
 /*
- * modules: the plugin registry.  Loads plugins with libltdl (every lt_* call
- * under one mutex; a private copy of the .so per load so a reload never
- * shares the old mapping), validates their descriptors, and keeps one slot
- * per plugin name with its routes and current instance.
+ * modules: the module registry.  One slot per plugin name with its routes
+ * and current instance; the code comes from the loader (loader.h).
  *
  * Dispatch pins the current instance (an in-flight counter) under a read
  * lock; enable, disable, reload and load swap instances under the write lock.
  * A replaced or disabled instance is quiesced and parked until its in-flight
  * requests and jobs reach zero, then destroyed and its code unloaded by the
  * reaper: requests in flight finish on the code they started on.  A disabled
- * slot keeps its routes so they answer 503 MODULE_DISABLED.
+ * slot keeps its routes so they answer 503 MODULE_DISABLED.  A disabled
+ * gateway drains: callbacks and the reconciler still reach it until no
+ * payment of it is open.  What the admin API shows is built from
+ * struct module_view in modules_json.c.
  */
 #ifndef CRS_MODULES_H
 #define CRS_MODULES_H
@@ -18,7 +19,6 @@
 
 struct conf;
 struct crs_req;
-struct json_object;
 struct plugin_instance;
 
 /* What a plugin holds as its pctx: a handle back to its instance. */
@@ -26,7 +26,33 @@ struct crs_plugin_ctx {
 	struct plugin_instance *inst;
 };
 
-int modules_init(const struct conf *cfg, const struct crs_api *api);
+/* One route of a slot, as matched (owned copies of the plugin's strings). */
+struct module_route {
+	char *method;
+	char *path;
+	size_t index;          /* into the code's routes */
+	int admin;
+};
+
+/* A module as the admin API shows it; valid during the callback only. */
+struct module_view {
+	const char *name;
+	const char *version;
+	unsigned abi_major, abi_minor;
+	const char *state;             /* enabled | disabled | draining */
+	int in_flight;
+	const char *gateway;           /* its gateway's name, or NULL */
+	const char *gateway_title;
+	int takes_payments;            /* an enabled gateway */
+	const struct module_route *routes;
+	size_t n_routes;
+};
+
+typedef void (*modules_view_fn)(const struct module_view *v, void *arg);
+
+/* core_routes: the core's own routes, which no plugin may overlap. */
+int modules_init(const struct conf *cfg, const struct crs_api *api,
+                 const struct crs_route *core_routes, size_t n_core_routes);
 /* Load the modules named in [core] modules; a refused one is logged and
  * skipped. */
 void modules_load_configured(void);
@@ -40,7 +66,8 @@ enum modules_route_rc {
 };
 
 /* Find the route for req; on ROUTE_FOUND the instance is pinned and must be
- * released with modules_unpin.  Sets req->plugin and req->route. */
+ * released with modules_unpin, and *route (the core's layout) is valid
+ * while it is.  Sets req->plugin and req->route. */
 enum modules_route_rc modules_route(struct crs_req *req,
                                     const struct crs_route **route,
                                     struct plugin_instance **inst);
@@ -49,6 +76,9 @@ void *modules_inst_data(struct plugin_instance *inst);
 int modules_inst_serialised(struct plugin_instance *inst);
 void modules_inst_lock(struct plugin_instance *inst);
 void modules_inst_unlock(struct plugin_instance *inst);
+int modules_inst_cancelled(struct plugin_instance *inst);
+const char *modules_inst_name(struct plugin_instance *inst);
+const struct conf *modules_conf(void);
 
 /* Pin the instance serving gateway name; NULL if none.  for_new: only an
  * enabled gateway takes new payments; callbacks and verification of
@@ -60,31 +90,22 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 void modules_draining_gateways(char *out, size_t outsz);
 /* A draining gateway has no open payment left: disable it for good. */
 void modules_gateway_drained(const char *gateway);
-/* A JSON array of enabled gateways [{name,title}] (new reference). */
-struct json_object *modules_gateways_json(void);
 
-/* Admin operations.  Each returns CRS_OK and a new JSON object for the
- * module in *out, or an error with a message in err. */
-int modules_enable(const char *name, struct json_object **out, char *err,
+/* Every module, under the registry's read lock. */
+void modules_each(modules_view_fn fn, void *arg);
+
+/* Admin operations: CRS_OK, then fn (may be NULL) sees the module; or an
+ * error with a message in err. */
+int modules_enable(const char *name, modules_view_fn fn, void *arg, char *err,
                    size_t errsz);
-int modules_disable(const char *name, struct json_object **out, char *err,
+int modules_disable(const char *name, modules_view_fn fn, void *arg, char *err,
                     size_t errsz);
-int modules_reload(const char *name, struct json_object **out, char *err,
+int modules_reload(const char *name, modules_view_fn fn, void *arg, char *err,
                    size_t errsz);
-int modules_load(const char *path, struct json_object **out, char *err,
+int modules_load(const char *path, modules_view_fn fn, void *arg, char *err,
                  size_t errsz);
-struct json_object *modules_list_json(void);
-/* Summary for health: {name: state}. */
-struct json_object *modules_health_json(void);
 
-/* Destroy drained instances; called periodically by the job thread. */
+/* Destroy drained instances (a core timer runs it). */
 void modules_reap(void);
-
-/* Job accounting for jobs.c. */
-void modules_job_hold(struct plugin_instance *inst);
-void modules_job_drop(struct plugin_instance *inst);
-int modules_inst_cancelled(struct plugin_instance *inst);
-const char *modules_inst_name(struct plugin_instance *inst);
-const struct conf *modules_conf(void);
 
 #endif

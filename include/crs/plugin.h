@@ -10,10 +10,25 @@
  * notifications, jobs, clock) reaches the plugin through the table struct
  * crs_api handed to init(); a plugin links against no symbol of crsd.
  *
- * Compatibility: abi_major must equal the core's; abi_minor may be older
- * (the core then reads only what that minor knew).  Structs grow by
- * appending only; a plugin built against a newer minor is refused.  Test
- * CRS_API_HAS() before using a member added after the minor you require.
+ * Compatibility (as SQLite keeps its interfaces): abi_major must equal the
+ * core's; abi_minor may be older, and the core then reads only what that
+ * minor knew.  Structs grow by appending only, each new group marked
+ * "since 1.N".  How each struct tells its size across the boundary:
+ *   - filled by the plugin and read by the core (struct crs_plugin, struct
+ *     crs_gateway_ops, struct crs_payable_ops, struct crs_http_request and
+ *     every struct new in 1.1): a struct_size member, which the core checks
+ *     against the frozen size of the oldest minor (CRS_*_SIZE_1_0) and
+ *     reads newer members only when it covers them;
+ *   - the route array: its element size is the descriptor's route_size
+ *     (since 1.1; 1.0 routes are CRS_ROUTE_SIZE_1_0 bytes);
+ *   - lent by the core for the plugin to fill (struct crs_pay_redirect,
+ *     crs_pay_callback, crs_pay_outcome) or to read (struct crs_api, struct
+ *     crs_principal, struct crs_pay_attempt): the core's own, newest
+ *     layout, zeroed, of which an older plugin knows a prefix;
+ *   - owned by the plugin and filled by the core (struct crs_http_response,
+ *     struct crs_err): frozen for all of 1.x.
+ * A plugin built against a newer minor is refused.  Test CRS_API_HAS()
+ * before using a member of struct crs_api added after the minor you need.
  *
  * Threads: handlers run concurrently on the core's worker threads.  Keep
  * per-instance state read-only after init() or protect it yourself.  Never
@@ -29,6 +44,7 @@
 #ifndef CRS_PLUGIN_H
 #define CRS_PLUGIN_H
 
+#include <json-c/json_c_version.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +54,7 @@ extern "C" {
 #endif
 
 #define CRS_ABI_MAJOR 1
-#define CRS_ABI_MINOR 0
+#define CRS_ABI_MINOR 1
 #define CRS_PLUGIN_MAGIC 0x50535243u /* "CRSP" little-endian */
 
 struct json_object;
@@ -93,6 +109,13 @@ enum crs_auth {
 #define CRS_ROUTE_FORM 0x2u  /* body must be x-www-form-urlencoded; parsed */
 #define CRS_ROUTE_NOCSRF 0x4u /* session route that skips the CSRF check
                                  (login itself, idempotent logout) */
+/* since 1.1 */
+#define CRS_ROUTE_STREAM 0x8u /* answers with resp_stream_begin: nginx does
+                                 not buffer it, and crs_route.deadline_ms
+                                 may exceed the core's request deadline */
+#define CRS_ROUTE_TEXT 0x10u  /* errors the core makes for this route (401,
+                                 403, 404, 413, 415, 503…) are text/plain:
+                                 "END <message>" for USSD-like clients */
 
 typedef int (*crs_handler_fn)(struct crs_req *req, void *inst);
 
@@ -110,7 +133,25 @@ struct crs_route {
 	enum crs_auth auth;
 	const char *role;       /* CRS_AUTH_BEARER: "office", "registry",
 	                           "subsidy", "admin" */
+	/* since 1.1 */
+	const char *roles;      /* CRS_AUTH_BEARER: any of these roles,
+	                           space-separated ("office registry"); when
+	                           set, role is ignored */
+	int64_t deadline_ms;    /* 0: the core's request deadline; a
+	                           CRS_ROUTE_STREAM route may take longer */
 };
+
+/* One entry of a route table with the 1.0 members; those of later minors
+ * are zero (name them after it: { CRS_ROUTE_FIELDS(…), .roles = "…" }).
+ * The extra level lets an argument be a macro standing for several. */
+#define CRS_ROUTE_FIELDS(...) CRS_ROUTE_FIELDS_(__VA_ARGS__)
+#define CRS_ROUTE_FIELDS_(m, p, h, f, a, r) \
+	.method = (m), .path = (p), .handler = (h), .flags = (f), .auth = (a), \
+	.role = (r)
+#define CRS_ROUTE_DEF(...) { CRS_ROUTE_FIELDS(__VA_ARGS__) }
+
+/* The size of a 1.0 route: the element size of a 1.0 plugin's routes. */
+#define CRS_ROUTE_SIZE_1_0 offsetof(struct crs_route, roles)
 
 /* Filled by the plugin on init failure; the core logs it. */
 struct crs_err {
@@ -546,6 +587,8 @@ struct crs_api {
 	 * CRS_OK or CRS_EINVAL. */
 	int (*persian_name_valid)(const char *s);
 
+	/* ================= since 1.1 ================= */
+
 	/* ---- limits counted in the database (every crsd sees one count) ---- */
 	/* Count one hit of subject in bucket (both [A-Za-z0-9_.:-], at most 32
 	 * and 64 characters) if fewer than limit were counted in the last
@@ -592,14 +635,39 @@ struct crs_plugin {
 	void (*destroy)(void *inst);
 	/* Extension points (NULL when not provided). */
 	const struct crs_gateway_ops *gateway;
+	/* since 1.1 */
+	size_t route_size;       /* sizeof(struct crs_route) (CRS_ROUTES sets it) */
 };
+
+/* The bytes of type up to and including member. */
+#define CRS_SIZE_THROUGH(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+/* Frozen sizes of the 1.0 structs that tell their size: the smallest the
+ * core accepts. */
+#define CRS_PLUGIN_SIZE_1_0 CRS_SIZE_THROUGH(struct crs_plugin, gateway)
+#define CRS_GATEWAY_OPS_SIZE_1_0 CRS_SIZE_THROUGH(struct crs_gateway_ops, reverse)
+#define CRS_HTTP_REQUEST_SIZE_1_0 \
+	CRS_SIZE_THROUGH(struct crs_http_request, max_response)
+/* Does struct s (of a plugin: s->struct_size) have member m? */
+#define CRS_HAS_MEMBER(s, m) \
+	((size_t)(s)->struct_size >= CRS_SIZE_THROUGH(__typeof__(*(s)), m))
 
 #define CRS_STR2(x) #x
 #define CRS_STR(x) CRS_STR2(x)
+/* json-c objects cross the boundary: core and plugin must share json-c's
+ * shared-library ABI (its soname, 5 since json-c 0.15), read from json-c's
+ * own version macros. */
+#if JSON_C_MAJOR_VERSION == 0 && JSON_C_MINOR_VERSION >= 15
+#define CRS_JSONC_ABI 5
+#elif JSON_C_MAJOR_VERSION == 0 && JSON_C_MINOR_VERSION >= 13
+#define CRS_JSONC_ABI 4
+#else
+#error "json-c 0.13 or later is required"
+#endif
 /* Layout facts that must agree between core and plugin. */
 #define CRS_BUILD_SIG \
 	"ptr" CRS_STR(__SIZEOF_POINTER__) "-long" CRS_STR(__SIZEOF_LONG__) \
-	"-abi" CRS_STR(CRS_ABI_MAJOR) "-jsonc5"
+	"-abi" CRS_STR(CRS_ABI_MAJOR) "-jsonc" CRS_STR(CRS_JSONC_ABI)
 
 #define CRS_PLUGIN_INIT                          \
 	.magic = CRS_PLUGIN_MAGIC,                   \
@@ -608,7 +676,8 @@ struct crs_plugin {
 	.struct_size = sizeof(struct crs_plugin),    \
 	.build_sig = CRS_BUILD_SIG
 
-#define CRS_ROUTES(arr) .routes = (arr), .n_routes = sizeof(arr) / sizeof((arr)[0])
+#define CRS_ROUTES(arr) .routes = (arr), .n_routes = sizeof(arr) / sizeof((arr)[0]), \
+	.route_size = sizeof(struct crs_route)
 
 /* Define the entry symbol returning desc (a static const struct crs_plugin). */
 #define CRS_PLUGIN_DEFINE(desc)                                          \

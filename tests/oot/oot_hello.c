@@ -43,7 +43,7 @@ static void oot_destroy(void *inst)
 }
 
 static const struct crs_route routes[] = {
-	{ "GET", "/api/v1/oot/hi", h_hi, 0, CRS_AUTH_NONE, NULL },
+	CRS_ROUTE_DEF("GET", "/api/v1/oot/hi", h_hi, 0, CRS_AUTH_NONE, NULL),
 };
 
 static const struct crs_plugin desc = {

@@ -37,7 +37,7 @@ static void refuse_destroy(void *inst)
 }
 
 static const struct crs_route routes[] = {
-	{ "GET", "/api/v1/t/" STR(NAME), h_never, 0, CRS_AUTH_NONE, NULL },
+	CRS_ROUTE_DEF("GET", "/api/v1/t/" STR(NAME), h_never, 0, CRS_AUTH_NONE, NULL),
 };
 
 #ifdef REFUSE_BADMAGIC

@@ -1,0 +1,610 @@
+/*
+ * crs/plugin.h: the one ABI between crsd and its plugins (installed; see
+ * crs-plugin.pc).
+ *
+ * A plugin is a shared object exporting one symbol, crs_plugin_entry(),
+ * written with CRS_PLUGIN_DEFINE().  It returns a const descriptor (struct
+ * crs_plugin): identity, routes, life-cycle hooks and typed extension points
+ * such as a payment gateway.  Every service of the core (database pool,
+ * configuration, log, HTTP client, sessions, captcha, payments,
+ * notifications, jobs, clock) reaches the plugin through the table struct
+ * crs_api handed to init(); a plugin links against no symbol of crsd.
+ *
+ * Compatibility: abi_major must equal the core's; abi_minor may be older
+ * (the core then reads only what that minor knew).  Structs grow by
+ * appending only; a plugin built against a newer minor is refused.  Test
+ * CRS_API_HAS() before using a member added after the minor you require.
+ *
+ * Threads: handlers run concurrently on the core's worker threads.  Keep
+ * per-instance state read-only after init() or protect it yourself.  Never
+ * retain a struct crs_req, or any pointer obtained from it, after the
+ * handler returns.  Never call process-wide functions (exit, signal,
+ * setlocale, curl_global_*, mysql_library_*, lt_dl*), never start threads
+ * (use jobs and timers) and never open a database connection of your own.
+ *
+ * Errors: functions return 0 (CRS_OK) or a negative enum crs_rc.  A handler
+ * that refuses a request calls api->fail() with a public code and a Persian
+ * message; the core renders the error body of API.md and logs the detail.
+ */
+#ifndef CRS_PLUGIN_H
+#define CRS_PLUGIN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CRS_ABI_MAJOR 1
+#define CRS_ABI_MINOR 0
+#define CRS_PLUGIN_MAGIC 0x50535243u /* "CRSP" little-endian */
+
+struct json_object;
+
+/* Opaque handles owned by the core. */
+struct crs_req;        /* one HTTP request; valid until the handler returns */
+struct crs_plugin_ctx; /* the core's record of one plugin instance */
+struct crs_db;         /* one pooled MariaDB connection, lent to the caller */
+struct crs_rows;       /* a fully fetched result set */
+
+enum crs_rc {
+	CRS_OK = 0,
+	CRS_EINVAL = -1,       /* bad argument or input */
+	CRS_ENOMEM = -2,
+	CRS_ETIMEDOUT = -3,    /* a deadline passed before the work was sent */
+	CRS_EUNAVAIL = -4,     /* a dependency (database, pool) is unavailable */
+	CRS_EDB_RETRY = -5,    /* deadlock / certification failure: retry the tx */
+	CRS_EDB_GONE = -6,     /* connection lost; outcome of a COMMIT unknown */
+	CRS_EUPSTREAM = -7,    /* a remote service failed before accepting work */
+	CRS_EUPSTREAM_AMBIGUOUS = -8, /* sent, but no answer: outcome unknown */
+	CRS_ECONFLICT = -9,    /* a state precondition did not hold */
+	CRS_ENOTFOUND = -10,
+	CRS_EDUP = -11,        /* unique key already present */
+	CRS_EFAIL = -12,       /* anything else; see the log */
+	CRS_EREFUSED = -13     /* the handler already rendered a refusal */
+};
+
+/* Handler results. */
+enum crs_handler_rc {
+	CRS_HANDLED = 0,  /* the response is complete (success or api->fail) */
+	CRS_ERROR = -1    /* internal failure: the core answers 500 */
+};
+
+enum crs_log_level {
+	CRS_LOG_ERROR = 0,
+	CRS_LOG_WARN = 1,
+	CRS_LOG_INFO = 2,
+	CRS_LOG_DEBUG = 3
+};
+
+/* Who may call a route.  The core checks before the handler runs and
+ * answers 401/403 itself. */
+enum crs_auth {
+	CRS_AUTH_NONE = 0,
+	CRS_AUTH_SESSION = 1, /* citizen session cookie; CSRF on POST/PUT/DELETE */
+	CRS_AUTH_BEARER = 2   /* Authorization: Bearer with crs_route.role */
+};
+
+/* Route flags. */
+#define CRS_ROUTE_JSON 0x1u  /* body must be application/json; parsed first */
+#define CRS_ROUTE_FORM 0x2u  /* body must be x-www-form-urlencoded; parsed */
+#define CRS_ROUTE_NOCSRF 0x4u /* session route that skips the CSRF check
+                                 (login itself, idempotent logout) */
+
+typedef int (*crs_handler_fn)(struct crs_req *req, void *inst);
+
+/*
+ * One route.  path is a template of '/'-separated segments where a segment
+ * "{name}" captures one path segment (read it with api->req_param).  Paths
+ * under /admin/ are served on the admin listener only; all others on the
+ * public listener only.
+ */
+struct crs_route {
+	const char *method;     /* "GET", "POST", "PUT", "DELETE" */
+	const char *path;
+	crs_handler_fn handler;
+	unsigned flags;         /* CRS_ROUTE_* */
+	enum crs_auth auth;
+	const char *role;       /* CRS_AUTH_BEARER: "office", "registry",
+	                           "subsidy", "admin" */
+};
+
+/* Filled by the plugin on init failure; the core logs it. */
+struct crs_err {
+	char msg[256];
+};
+
+/* The authenticated caller of a bearer route. */
+struct crs_principal {
+	const char *role;    /* "office", "registry", "subsidy", "admin" */
+	const char *name;
+	int64_t office_id;   /* 0 unless role is "office" */
+	int64_t token_id;
+};
+
+/* ---- database -------------------------------------------------------- */
+
+enum crs_ptype {
+	CRS_PT_NULL = 0,
+	CRS_PT_INT = 1,
+	CRS_PT_STR = 2,
+	CRS_PT_DOUBLE = 3,
+	CRS_PT_BLOB = 4
+};
+
+/* One bound parameter of a prepared statement.  Strings are borrowed for the
+ * duration of the call; len may be (size_t)-1 for a NUL-terminated string. */
+struct crs_param {
+	enum crs_ptype type;
+	int64_t i;
+	double d;
+	const char *s;
+	size_t len;
+};
+
+#define CRS_P_NULL ((struct crs_param){ .type = CRS_PT_NULL })
+#define CRS_P_INT(v) ((struct crs_param){ .type = CRS_PT_INT, .i = (int64_t)(v) })
+#define CRS_P_STR(v) \
+	((struct crs_param){ .type = CRS_PT_STR, .s = (v), .len = (size_t)-1 })
+#define CRS_P_STRN(v, n) \
+	((struct crs_param){ .type = CRS_PT_STR, .s = (v), .len = (n) })
+#define CRS_P_BLOB(v, n) \
+	((struct crs_param){ .type = CRS_PT_BLOB, .s = (const char *)(v), .len = (n) })
+#define CRS_P_DOUBLE(v) ((struct crs_param){ .type = CRS_PT_DOUBLE, .d = (v) })
+
+/* CRS_PARAMS(a, b, …) expands to "array, count" for db_exec's last two
+ * parameters before the outputs. */
+#define CRS_PARAMS(...) \
+	((const struct crs_param[]){ __VA_ARGS__ }), \
+	(sizeof((const struct crs_param[]){ __VA_ARGS__ }) / sizeof(struct crs_param))
+#define CRS_NO_PARAMS NULL, 0
+
+/* What a statement did. */
+struct crs_exec {
+	uint64_t affected;
+	uint64_t insert_id;
+};
+
+/* The body of a transaction.  Return CRS_OK to commit, anything else to roll
+ * back.  It may be run more than once (whole-transaction retry on deadlock or
+ * certification failure), so it must not have effects outside the database
+ * before it returns, and must reset any output it fills. */
+typedef int (*crs_tx_fn)(struct crs_db *db, void *arg);
+
+/* ---- outgoing HTTP ---------------------------------------------------- */
+
+struct crs_http_header {
+	const char *name;
+	const char *value;
+};
+
+struct crs_http_request {
+	size_t struct_size;            /* sizeof(struct crs_http_request) */
+	const char *method;            /* "GET", "POST" */
+	const char *url;
+	const struct crs_http_header *headers;
+	size_t n_headers;
+	const char *body;
+	size_t body_len;
+	long timeout_ms;               /* total; 0 = core default (10 s) */
+	long connect_timeout_ms;       /* 0 = core default (3 s) */
+	size_t max_response;           /* 0 = core default (1 MiB) */
+};
+
+struct crs_http_response {
+	long status;                   /* HTTP status, 0 if none */
+	char *body;                    /* NUL-terminated; free with http_release */
+	size_t body_len;
+	char content_type[128];
+	char error[256];               /* transport error text, if any */
+};
+
+/* ---- payments (core orchestration; gateway plugins implement ops) ------ */
+
+/* What the core tells a gateway about one payment attempt.  Read-only. */
+struct crs_pay_attempt {
+	size_t struct_size;
+	int64_t payment_id;
+	int64_t order_id;        /* numeric, unique, what the bank sees */
+	int64_t amount_rial;
+	const char *callback_url;/* absolute URL the bank must return to */
+	const char *token;       /* the bank's token once issued, else NULL */
+	const char *mobile;      /* citizen mobile, normalised, may be NULL */
+	int64_t created_unix;
+};
+
+/* Where to send the browser.  fields is NULL on entry; the gateway may set
+ * it to a new JSON object of form fields, which the core owns (and frees)
+ * after describe_redirect returns, whatever it returned. */
+struct crs_pay_redirect {
+	char method[8];          /* "GET" or "POST" */
+	char url[512];
+	struct json_object *fields;
+};
+
+/* What a bank callback claims.  The core never trusts it alone. */
+struct crs_pay_callback {
+	int64_t order_id;        /* 0 if absent */
+	char token[128];
+	int bank_says_ok;        /* the callback reports success */
+	int64_t amount_rial;     /* -1 if the callback carries none */
+	char status_code[32];    /* the bank's raw result code */
+	char reference[64];      /* RRN / reference if present */
+};
+
+enum crs_pay_verdict {
+	CRS_PAY_VERIFIED = 1,    /* money taken and confirmed */
+	CRS_PAY_FAILED = 2,      /* definitely not paid */
+	CRS_PAY_UNKNOWN = 3      /* no answer: the reconciler will ask again */
+};
+
+struct crs_pay_outcome {
+	enum crs_pay_verdict verdict;
+	int64_t amount_rial;     /* amount the bank confirmed, -1 if unknown */
+	char reference[64];      /* retrieval reference number */
+	char trace[64];          /* system trace number, if any */
+	char card_masked[32];
+	char bank_code[32];
+	char message[256];       /* Persian, for the citizen */
+	int already_done;        /* the bank said "already verified/confirmed":
+	                            the core decides, atomically, what it means */
+};
+
+/*
+ * A payment gateway: only the bank's protocol.  The core owns the payment
+ * row, its states, the slot hold and every decision; these ops are called
+ * outside any database transaction, from any worker or job thread, and may
+ * run concurrently.  Each returns CRS_OK or a negative crs_rc:
+ *   request_token: CRS_EUPSTREAM when the bank refused or could not be
+ *     reached (message says why, in Persian), CRS_EUPSTREAM_AMBIGUOUS when
+ *     the request went out but no answer came (the core uses a new order id
+ *     for the next attempt);
+ *   verify: CRS_OK with out->verdict set (CRS_PAY_UNKNOWN when the bank did
+ *     not answer: never report FAILED for a timeout);
+ *   parse_callback: CRS_EINVAL when the fields are unusable.
+ * The callback arrives on the core's route /pay/<gateway name>/callback as a
+ * form POST (or GET with a query); read it with api->req_field(req, name).
+ */
+struct crs_gateway_ops {
+	size_t struct_size;      /* sizeof(struct crs_gateway_ops) */
+	const char *name;        /* "sadad" */
+	const char *title;       /* Persian, for the gateway list */
+	/* Ask the bank for a token for this attempt. */
+	int (*request_token)(void *inst, const struct crs_pay_attempt *a,
+	                     char *token, size_t token_size, char *message,
+	                     size_t message_size);
+	/* Describe how the browser reaches the bank's page. */
+	int (*describe_redirect)(void *inst, const struct crs_pay_attempt *a,
+	                         struct crs_pay_redirect *out);
+	/* Read the bank's callback from the request (form fields). */
+	int (*parse_callback)(void *inst, struct crs_req *req,
+	                      struct crs_pay_callback *out);
+	/* Verify / confirm server-to-server. */
+	int (*verify)(void *inst, const struct crs_pay_attempt *a,
+	              const struct crs_pay_callback *cb,
+	              struct crs_pay_outcome *out);
+	/* Reverse a confirmed payment (NULL if the bank refunds by itself). */
+	int (*reverse)(void *inst, const struct crs_pay_attempt *a,
+	               struct crs_pay_outcome *out);
+};
+
+/* ---- civil logic ---------------------------------------------------------- */
+
+/* A calendar date (Jalali, Gregorian or lunar Hijri, as the call says). */
+struct crs_ymd {
+	int y;
+	int m;
+	int d;
+};
+
+/* One announced lunar month start (Iran's moon sighting), overriding the
+ * tabular calendar. */
+struct crs_hijri_month {
+	int year;
+	int month;
+	int32_t jdn_day1;        /* Julian Day Number of its first day */
+};
+
+enum crs_nid_error {
+	CRS_NID_FORMAT = -1,     /* not 8-10 digits */
+	CRS_NID_CHECKSUM = -2,   /* wrong check digit */
+	CRS_NID_PATTERN = -3     /* a pattern no real code has */
+};
+
+/* ---- jobs and timers --------------------------------------------------- */
+
+/* A job or timer body.  Runs on a core job thread with no request; use the
+ * database through api->db_tx(NULL, …).  Must return promptly when
+ * api->job_cancelled(pctx) says so. */
+typedef void (*crs_job_fn)(void *inst, void *arg);
+
+/* ---- the services table ------------------------------------------------- */
+
+struct crs_api {
+	size_t size;           /* sizeof(struct crs_api) in the core */
+	unsigned abi_major;
+	unsigned abi_minor;
+
+	/* log: one JSON line, with the request id and plugin name added.
+	 * req may be NULL (then pctx names the plugin). */
+	void (*log)(struct crs_plugin_ctx *pctx, struct crs_req *req,
+	            enum crs_log_level level, const char *fmt, ...)
+		__attribute__((format(printf, 4, 5)));
+
+	/* config: the plugin's section [plugin.<name>] of the config file.
+	 * Returns a borrowed string, or def if the key is absent. */
+	const char *(*config_get)(struct crs_plugin_ctx *pctx, const char *key,
+	                          const char *def);
+	/* Integer key, bounded; returns def when absent, CRS_EINVAL (and logs)
+	 * when malformed or out of [min, max]. */
+	int (*config_int)(struct crs_plugin_ctx *pctx, const char *key,
+	                  int64_t def, int64_t min, int64_t max, int64_t *out);
+
+	/* memory for long-lived plugin data (instances); never NULL on success */
+	void *(*alloc)(size_t size);
+	void (*free)(void *p);
+
+	/* ---- request ---- */
+	/* Request arena: freed when the request ends. */
+	void *(*req_alloc)(struct crs_req *req, size_t size);
+	char *(*req_strdup)(struct crs_req *req, const char *s);
+	char *(*req_printf)(struct crs_req *req, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+	const char *(*req_method)(struct crs_req *req);
+	const char *(*req_path)(struct crs_req *req);
+	const char *(*req_id)(struct crs_req *req);
+	const char *(*req_client_ip)(struct crs_req *req);
+	/* A path parameter of the route template; NULL if absent. */
+	const char *(*req_param)(struct crs_req *req, const char *name);
+	/* A query-string parameter, decoded; NULL if absent. */
+	const char *(*req_query)(struct crs_req *req, const char *name);
+	/* A form field (CRS_ROUTE_FORM routes), decoded.  ci: case-insensitive
+	 * name match (banks differ in the case of their fields). */
+	const char *(*req_form)(struct crs_req *req, const char *name, int ci);
+	/* A request header by its HTTP name ("X-CSRF-Token"); NULL if absent. */
+	const char *(*req_header)(struct crs_req *req, const char *name);
+	const char *(*req_cookie)(struct crs_req *req, const char *name);
+	/* The raw body (NUL-terminated) and its length. */
+	const char *(*req_body)(struct crs_req *req, size_t *len);
+	/* The parsed JSON body of a CRS_ROUTE_JSON route: a borrowed object,
+	 * always a JSON object. */
+	struct json_object *(*req_json)(struct crs_req *req);
+	/* The bearer caller of a CRS_AUTH_BEARER route (borrowed). */
+	const struct crs_principal *(*req_principal)(struct crs_req *req);
+	/* The deadline of this request in the core clock's milliseconds. */
+	int64_t (*req_deadline_ms)(struct crs_req *req);
+
+	/* ---- response ---- */
+	/* Add a response header (copied). */
+	void (*resp_header)(struct crs_req *req, const char *name,
+	                    const char *value);
+	/* Send obj as the JSON body.  Steals the reference, even on failure. */
+	int (*resp_json_new)(struct crs_req *req, int status,
+	                     struct json_object *obj);
+	/* Send a body of any type (copied). */
+	int (*resp_body)(struct crs_req *req, int status,
+	                 const char *content_type, const void *body, size_t len);
+	/* 303/302 to location. */
+	int (*resp_redirect)(struct crs_req *req, int status,
+	                     const char *location);
+	/* Streamed responses: send status and headers now, then write the body
+	 * in pieces in constant memory.  Returns CRS_OK or CRS_EUNAVAIL when the
+	 * client went away (stop producing). */
+	int (*resp_stream_begin)(struct crs_req *req, int status,
+	                         const char *content_type);
+	int (*resp_write)(struct crs_req *req, const void *buf, size_t len);
+	/* Refuse the request: status, public code (API.md), Persian message,
+	 * optional field name.  Returns CRS_HANDLED for tail calls. */
+	int (*fail)(struct crs_req *req, int status, const char *code,
+	            const char *message, const char *field);
+
+	/* ---- json helpers (type-checked reads of an object member) ---- */
+	/* Borrowed string member, NULL if absent or not a string. */
+	const char *(*json_str)(struct json_object *obj, const char *key);
+	/* Integer member: CRS_OK, CRS_ENOTFOUND, or CRS_EINVAL when not an
+	 * integer. */
+	int (*json_int)(struct json_object *obj, const char *key, int64_t *out);
+	/* Boolean member: CRS_OK, CRS_ENOTFOUND, CRS_EINVAL. */
+	int (*json_bool)(struct json_object *obj, const char *key, int *out);
+
+	/* ---- database ---- */
+	/* Lend a pooled connection until db_release; waits at most until the
+	 * request's deadline (or the pool's acquire timeout when req is NULL).
+	 * CRS_EUNAVAIL when none could be had. */
+	int (*db_acquire)(struct crs_req *req, struct crs_db **db);
+	void (*db_release)(struct crs_db *db);
+	/* Run one prepared statement (cached per connection by SQL text).
+	 * rows (may be NULL) receives the whole result set; free it with
+	 * rows_free.  exec (may be NULL) receives counts. */
+	int (*db_exec)(struct crs_db *db, const char *sql,
+	               const struct crs_param *params, size_t n_params,
+	               struct crs_rows **rows, struct crs_exec *exec);
+	/* Run fn inside BEGIN…COMMIT on a connection of its own, retrying the
+	 * whole transaction on deadlock / certification failure.  Returns fn's
+	 * result, or CRS_EUNAVAIL / CRS_EDB_GONE. req may be NULL (jobs). */
+	int (*db_tx)(struct crs_req *req, crs_tx_fn fn, void *arg);
+
+	/* Result sets: rows_next() advances (1 while a row is there). */
+	int (*rows_next)(struct crs_rows *rows);
+	size_t (*rows_count)(const struct crs_rows *rows);
+	/* Borrowed column text of the current row; NULL for SQL NULL. */
+	const char *(*rows_str)(struct crs_rows *rows, unsigned col);
+	/* Integer column; CRS_ENOTFOUND for NULL, CRS_EINVAL if not numeric. */
+	int (*rows_int)(struct crs_rows *rows, unsigned col, int64_t *out);
+	void (*rows_free)(struct crs_rows *rows);
+
+	/* ---- clock: the core's (movable in --test-clock mode) ---- */
+	int64_t (*now_ms)(void);   /* Unix time in milliseconds */
+
+	/* ---- sessions (citizen) ---- */
+	/* Start a session for subject (e.g. a national ID): a new random id
+	 * (cookie set on the response) and CSRF token (copied into csrf). */
+	int (*session_start)(struct crs_req *req, struct crs_db *db,
+	                     const char *subject, char *csrf, size_t csrf_size);
+	/* The subject of this request's session (CRS_AUTH_SESSION routes);
+	 * borrowed. */
+	const char *(*session_subject)(struct crs_req *req);
+	int (*session_end)(struct crs_req *req);
+
+	/* ---- captcha ---- */
+	/* Check and consume a captcha: CRS_OK, CRS_EINVAL (wrong answer),
+	 * CRS_ETIMEDOUT (expired or already used). */
+	int (*captcha_check)(struct crs_req *req, const char *captcha_id,
+	                     const char *answer);
+
+	/* ---- outgoing HTTP (per-thread libcurl handle) ---- */
+	int (*http_do)(const struct crs_http_request *rq,
+	               struct crs_http_response *rs);
+	void (*http_release)(struct crs_http_response *rs);
+
+	/* ---- notifications: written in the caller's transaction ---- */
+	int (*notify_sms)(struct crs_db *db, const char *mobile,
+	                  const char *text);
+	/* attachment may be NULL. */
+	int (*notify_email)(struct crs_db *db, const char *to,
+	                    const char *subject, const char *text_body,
+	                    const char *attachment_name,
+	                    const char *attachment_type,
+	                    const void *attachment, size_t attachment_len);
+
+	/* ---- jobs and timers, counted per instance and drained on disable --- */
+	/* Run fn every period_ms on a core job thread until the instance is
+	 * quiesced. */
+	int (*timer_add)(struct crs_plugin_ctx *pctx, int64_t period_ms,
+	                 crs_job_fn fn, void *arg);
+	/* Run fn once, soon, on a core job thread. */
+	int (*job_submit)(struct crs_plugin_ctx *pctx, crs_job_fn fn, void *arg);
+	/* True once the instance is being disabled: finish quickly. */
+	int (*job_cancelled)(struct crs_plugin_ctx *pctx);
+
+	/* ---- metrics ---- */
+	/* Add delta to the counter name{label} (both short, [a-z_]). */
+	void (*metric_add)(struct crs_plugin_ctx *pctx, const char *name,
+	                   const char *label, int64_t delta);
+
+	/* ---- crypto helpers ---- */
+	/* Fill buf with cryptographically secure random bytes. */
+	int (*random_bytes)(void *buf, size_t len);
+	int (*hmac_sha256)(const void *key, size_t key_len, const void *data,
+	                   size_t len, unsigned char out[32]);
+
+	/* A field of a bank's callback: the form body or, for a GET callback,
+	 * the query string; the name matched case-insensitively (banks differ
+	 * in the case of their fields).  Borrowed; NULL if absent. */
+	const char *(*req_field)(struct crs_req *req, const char *name);
+
+	/* The CSRF token of this request's session (borrowed): a page opened
+	 * in a new tab learns it from a GET, since only same-origin script
+	 * can read a response. */
+	const char *(*session_csrf)(struct crs_req *req);
+
+	/* ---- payments: the fee the core charges for a registration ---- */
+	int64_t (*payment_fee_rial)(void);
+
+	/* ---- civil logic: pure, thread-safe, shared by every plugin ---- */
+	/* National ID as typed (spaces, Persian/Arabic digits, 8-9 digits
+	 * left-padded) to ten ASCII digits: CRS_OK or a crs_nid_error. */
+	int (*nid_normalize)(const char *in, char out[11]);
+	/* The six-digit serial part: CRS_OK or CRS_EINVAL. */
+	int (*serial_normalize)(const char *in, char out[7]);
+	/* Mobile to 09XXXXXXXXX (accepts +989…, 989…, Persian digits). */
+	int (*mobile_normalize)(const char *in, char out[12]);
+	/* Persian/Arabic-Indic digits to ASCII and back (UTF-8). */
+	int (*digits_ascii)(const char *in, char *out, size_t outsz);
+	int (*digits_persian)(const char *in, char *out, size_t outsz);
+	/* "258******6", "0914***8136" */
+	int (*mask_nid)(const char *nid, char out[11]);
+	int (*mask_mobile)(const char *mobile, char out[12]);
+	/* Dates are Julian Day Numbers (JDN) between calendars.  Jalali is
+	 * exact for 1300-1500 SH. */
+	int (*jalali_parse)(const char *s, struct crs_ymd *out);
+	int (*jalali_to_jdn)(const struct crs_ymd *j, int32_t *jdn);
+	int (*jalali_from_jdn)(int32_t jdn, struct crs_ymd *out);
+	int (*gregorian_to_jdn)(const struct crs_ymd *g, int32_t *jdn);
+	int (*gregorian_from_jdn)(int32_t jdn, struct crs_ymd *out);
+	/* 0 = Saturday … 6 = Friday */
+	int (*weekday)(int32_t jdn);
+	/* Full solar years (the 30 Esfand rule included). */
+	int (*jalali_age_years)(const struct crs_ymd *birth,
+	                        const struct crs_ymd *today);
+	/* Tehran civil day and second of a Unix time, and back. */
+	int (*tehran_local)(int64_t unix_ms, int32_t *jdn, int *sec_of_day);
+	int (*tehran_to_unix_ms)(int32_t jdn, int sec_of_day, int64_t *out);
+	/* The lunar date of a day and two before and after (5, in order),
+	 * with the announced month starts ov[n] (sorted) taking precedence. */
+	int (*hijri_options)(int32_t jdn, const struct crs_hijri_month *ov,
+	                     size_t n, struct crs_ymd out[5]);
+	/* Working seconds (Sat-Wed 08-16, Thu 08-12 Tehran; Fridays and the
+	 * sorted holiday JDNs excluded) between two instants. */
+	int (*workhours_between)(int64_t from_ms, int64_t to_ms,
+	                         const int32_t *holidays, size_t n,
+	                         int64_t *seconds);
+	/* A Persian first name (letters, spaces, ZWNJ; 2-40 characters):
+	 * CRS_OK or CRS_EINVAL. */
+	int (*persian_name_valid)(const char *s);
+};
+
+/* True if the core's table has member m (a member added after v1.0). */
+#define CRS_API_HAS(api, m) \
+	((api)->size >= offsetof(struct crs_api, m) + sizeof((api)->m))
+
+/* Plugin flags. */
+#define CRS_PLUGIN_THREAD_SAFE 0x1u /* handlers may run concurrently */
+
+/*
+ * The descriptor.  Fill it with CRS_PLUGIN_INIT so that the identity fields
+ * are right and omitted members are NULL.
+ */
+struct crs_plugin {
+	uint32_t magic;
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t struct_size;
+	const char *build_sig;
+	const char *name;        /* [a-z0-9_]+, equals the .so file name */
+	const char *version;
+	const char *description;
+	unsigned flags;          /* CRS_PLUGIN_* */
+	const struct crs_route *routes;
+	size_t n_routes;
+	/* Build the instance: read config, prepare state; *inst is handed to
+	 * every handler.  On failure fill err and return a negative crs_rc. */
+	int (*init)(const struct crs_api *api, struct crs_plugin_ctx *pctx,
+	            void **inst, struct crs_err *err);
+	/* Stop starting new work (optional); handlers may still be running. */
+	void (*quiesce)(void *inst);
+	/* Free the instance; no handler, job or timer runs any more. */
+	void (*destroy)(void *inst);
+	/* Extension points (NULL when not provided). */
+	const struct crs_gateway_ops *gateway;
+};
+
+#define CRS_STR2(x) #x
+#define CRS_STR(x) CRS_STR2(x)
+/* Layout facts that must agree between core and plugin. */
+#define CRS_BUILD_SIG \
+	"ptr" CRS_STR(__SIZEOF_POINTER__) "-long" CRS_STR(__SIZEOF_LONG__) \
+	"-abi" CRS_STR(CRS_ABI_MAJOR) "-jsonc5"
+
+#define CRS_PLUGIN_INIT                          \
+	.magic = CRS_PLUGIN_MAGIC,                   \
+	.abi_major = CRS_ABI_MAJOR,                  \
+	.abi_minor = CRS_ABI_MINOR,                  \
+	.struct_size = sizeof(struct crs_plugin),    \
+	.build_sig = CRS_BUILD_SIG
+
+#define CRS_ROUTES(arr) .routes = (arr), .n_routes = sizeof(arr) / sizeof((arr)[0])
+
+/* Define the entry symbol returning desc (a static const struct crs_plugin). */
+#define CRS_PLUGIN_DEFINE(desc)                                          \
+	__attribute__((visibility("default"))) const struct crs_plugin *  \
+	crs_plugin_entry(void);                                          \
+	const struct crs_plugin *crs_plugin_entry(void) { return &(desc); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRS_PLUGIN_H */
