@@ -201,15 +201,21 @@ int receipt_handle(struct crs_req *req, void *inst)
 }
 
 /* A plain, conservative check: the outbox sends through SMTP, which must
- * never see CR/LF or spaces in an address. */
+ * never see CR/LF or spaces in an address, and without SMTPUTF8 takes
+ * printable ASCII only (and so does the outbox's recipient column: invalid
+ * UTF-8 there is a database error, not a refusal). */
 static int valid_email(const char *s)
 {
 	const char *at = strchr(s, '@'), *dot;
+	const unsigned char *c;
 	size_t n = strlen(s);
 
 	if (n < 6 || n > 254 || !at || at == s || strchr(at + 1, '@'))
 		return 0;
-	if (strpbrk(s, " \t\r\n<>()[],;:\"\\"))
+	for (c = (const unsigned char *)s; *c; c++)
+		if (*c <= ' ' || *c > '~')
+			return 0;
+	if (strpbrk(s, "<>()[],;:\"\\"))
 		return 0;
 	dot = strrchr(at, '.');
 	return dot && dot > at + 1 && dot[1] && strlen(dot + 1) >= 2;
