@@ -17,6 +17,7 @@
 #include "util.h"
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,19 @@ static const char *json_string(struct crs_req *req, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+#define PORTABLE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+/* Module names are file names (NAME.so) and plugin paths are made of such
+ * names: checked before the loader, whose operator-facing reasons and log
+ * lines echo what they were given. */
+static int portable(const char *s, size_t max, int slashes)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= max &&
+	       strspn(s, slashes ? PORTABLE_CHARS "/" : PORTABLE_CHARS) == n;
 }
 
 static int h_modules(struct crs_req *req, void *unused)
@@ -73,6 +87,8 @@ static int h_module_action(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
+	if (!portable(name, 63, 0))
+		return resp_fail(req, 404, "NOT_FOUND", MSG_NOT_FOUND, NULL), CRS_HANDLED;
 	if (strcmp(action, "enable") == 0)
 		rc = modules_enable(name, &mod, err, sizeof(err));
 	else if (strcmp(action, "disable") == 0)
@@ -92,7 +108,7 @@ static int h_module_load(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
-	if (!path || !*path) {
+	if (!portable(path, PATH_MAX - 1, 1)) {
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "path");
 		return CRS_HANDLED;
 	}
