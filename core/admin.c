@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,22 @@ static int portable(const char *s, size_t max, int slashes)
 
 	return n >= 1 && n <= max &&
 	       strspn(s, slashes ? PORTABLE_CHARS "/" : PORTABLE_CHARS) == n;
+}
+
+/* Free text for a VARCHAR(max) column: 1 to max characters, no control
+ * characters.  (Valid UTF-8 is the JSON parser's to ensure, for every
+ * string of a body.) */
+static int text_ok(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return 0;
+		chars += (*p & 0xC0) != 0x80;
+	}
+	return chars >= 1 && chars <= max;
 }
 
 static int h_modules(struct crs_req *req, void *unused)
@@ -203,15 +220,23 @@ static int h_token_issue(struct crs_req *req, void *unused)
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "role");
 		return CRS_HANDLED;
 	}
+	/* office.id is an INT: a larger number names no office. */
 	if (json_object_object_get_ex(req->json, "office_id", &v) && v) {
 		if (!json_object_is_type(v, json_type_int) ||
-		    (office_id = json_object_get_int64(v)) <= 0) {
+		    (office_id = json_object_get_int64(v)) <= 0 || office_id > INT32_MAX) {
 			resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
 			return CRS_HANDLED;
 		}
 	}
 	if (strcmp(role, "office") == 0 && office_id == 0) {
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
+		return CRS_HANDLED;
+	}
+	/* Absent, the role names the token; given, it must be a name that
+	 * fits api_token.name. */
+	if (json_object_object_get_ex(req->json, "name", NULL) &&
+	    (!name || !text_ok(name, 128))) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "name");
 		return CRS_HANDLED;
 	}
 	rc = token_issue(role, office_id, name ? name : role, tok, sizeof(tok), &id);
