@@ -267,9 +267,14 @@ static int h_clock_get(struct crs_req *req, void *unused)
 	return clock_json(req);
 }
 
+/* The furthest one call may move the test clock: far beyond any test, and
+ * far from the int64 milliseconds the clock is kept in. */
+#define CLOCK_MAX_ADVANCE_MS (1000LL * 366 * 86400 * 1000)
+
 static int h_clock_set(struct crs_req *req, void *unused)
 {
 	const char *set = json_string(req, "set"), *adv = json_string(req, "advance");
+	const char *field;
 	struct json_object *v;
 	int64_t ms;
 	int rc;
@@ -280,24 +285,33 @@ static int h_clock_set(struct crs_req *req, void *unused)
 		          "ساعت آزمایشی فقط با crsd --test-clock فعال است.", NULL);
 		return CRS_HANDLED;
 	}
-	if (set) {
-		if (clock_parse_iso(set, &ms))
+	/* One of the three, by presence: a key of the wrong type is refused,
+	 * not taken for another. */
+	if (json_object_object_get_ex(req->json, "set", NULL)) {
+		field = "set";
+		if (!set || clock_parse_iso(set, &ms))
 			goto bad;
 		rc = clock_set(ms);
-	} else if (adv) {
-		if (clock_parse_duration(adv, &ms))
+	} else if (json_object_object_get_ex(req->json, "advance", NULL)) {
+		field = "advance";
+		if (!adv || clock_parse_duration(adv, &ms) || ms > CLOCK_MAX_ADVANCE_MS ||
+		    clock_offset_ms() > CLOCK_MAX_ADVANCE_MS - ms)
 			goto bad;
 		rc = clock_advance(ms);
 	} else if (json_object_object_get_ex(req->json, "reset", &v)) {
+		field = "reset";
+		if (!json_object_is_type(v, json_type_boolean) || !json_object_get_boolean(v))
+			goto bad;
 		rc = clock_reset();
 	} else {
+		field = "advance";
 		goto bad;
 	}
 	if (rc)
 		return CRS_ERROR;
 	return clock_json(req);
 bad:
-	resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, set ? "set" : "advance");
+	resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, field);
 	return CRS_HANDLED;
 }
 
