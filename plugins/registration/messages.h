@@ -7,6 +7,11 @@
 
 #define M_FIELD_INVALID "مقدار «%s» معتبر نیست؛ لطفاً آن را اصلاح کنید."
 /* Field names for M_FIELD_INVALID. */
+#define M_FIELD_CAN_LEAVE_HOME "توانایی خروج از منزل"
+#define M_FIELD_CAN_CLIMB_STAIRS "توانایی بالا رفتن از پله"
+#define M_FIELD_PUPILS_VISIBLE "دیده شدن مردمک هر دو چشم"
+#define M_FIELD_FINGERS_INTACT "سالم بودن انگشتان"
+#define M_FIELD_RECEIPT_FORMAT "قالب رسید"
 #define M_FIELD_HIJRI_YEAR "سال قمری"
 #define M_FIELD_HIJRI_MONTH "ماه قمری"
 #define M_FIELD_HIJRI_DAY1 "روز اول ماه"

@@ -165,7 +165,7 @@ int receipt_handle(struct crs_req *req, void *inst)
 		format = "json";
 	if (strcmp(format, "json") && strcmp(format, "html") && strcmp(format, "pdf"))
 		return reg_failf(r, req, 400, "FIELD_INVALID", "format", M_FIELD_INVALID,
-		                 "format");
+		                 M_FIELD_RECEIPT_FORMAT);
 	if (load(r, req, d) != CRS_OK)
 		return CRS_HANDLED;
 	if (strcmp(format, "html") == 0) {
