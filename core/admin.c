@@ -18,6 +18,8 @@
 #include "util.h"
 
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +36,22 @@ static const char *json_string(struct crs_req *req, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/* Free text for a VARCHAR(max) column: 1 to max characters, no control
+ * characters.  (Valid UTF-8 is the JSON parser's to ensure, for every
+ * string of a body.) */
+static int text_ok(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return 0;
+		chars += (*p & 0xC0) != 0x80;
+	}
+	return chars >= 1 && chars <= max;
 }
 
 static int h_health(struct crs_req *req, void *unused)
@@ -123,15 +141,23 @@ static int h_token_issue(struct crs_req *req, void *unused)
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "role");
 		return CRS_HANDLED;
 	}
+	/* office.id is an INT: a larger number names no office. */
 	if (json_object_object_get_ex(req->json, "office_id", &v) && v) {
 		if (!json_object_is_type(v, json_type_int) ||
-		    (office_id = json_object_get_int64(v)) <= 0) {
+		    (office_id = json_object_get_int64(v)) <= 0 || office_id > INT32_MAX) {
 			resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
 			return CRS_HANDLED;
 		}
 	}
 	if (strcmp(role, "office") == 0 && office_id == 0) {
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
+		return CRS_HANDLED;
+	}
+	/* Absent, the role names the token; given, it must be a name that
+	 * fits api_token.name. */
+	if (json_object_object_get_ex(req->json, "name", NULL) &&
+	    (!name || !text_ok(name, 128))) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "name");
 		return CRS_HANDLED;
 	}
 	rc = token_issue(role, office_id, name ? name : role, tok, sizeof(tok), &id);
@@ -162,9 +188,14 @@ static int h_clock_get(struct crs_req *req, void *unused)
 	return clock_json(req);
 }
 
+/* The furthest one call may move the test clock: far beyond any test, and
+ * far from the int64 milliseconds the clock is kept in. */
+#define CLOCK_MAX_ADVANCE_MS (1000LL * 366 * 86400 * 1000)
+
 static int h_clock_set(struct crs_req *req, void *unused)
 {
 	const char *set = json_string(req, "set"), *adv = json_string(req, "advance");
+	const char *field;
 	struct json_object *v;
 	int64_t ms;
 	int rc;
@@ -175,24 +206,33 @@ static int h_clock_set(struct crs_req *req, void *unused)
 		          "ساعت آزمایشی فقط با crsd --test-clock فعال است.", NULL);
 		return CRS_HANDLED;
 	}
-	if (set) {
-		if (clock_parse_iso(set, &ms))
+	/* One of the three, by presence: a key of the wrong type is refused,
+	 * not taken for another. */
+	if (json_object_object_get_ex(req->json, "set", NULL)) {
+		field = "set";
+		if (!set || clock_parse_iso(set, &ms))
 			goto bad;
 		rc = clock_set(ms);
-	} else if (adv) {
-		if (clock_parse_duration(adv, &ms))
+	} else if (json_object_object_get_ex(req->json, "advance", NULL)) {
+		field = "advance";
+		if (!adv || clock_parse_duration(adv, &ms) || ms > CLOCK_MAX_ADVANCE_MS ||
+		    clock_offset_ms() > CLOCK_MAX_ADVANCE_MS - ms)
 			goto bad;
 		rc = clock_advance(ms);
 	} else if (json_object_object_get_ex(req->json, "reset", &v)) {
+		field = "reset";
+		if (!json_object_is_type(v, json_type_boolean) || !json_object_get_boolean(v))
+			goto bad;
 		rc = clock_reset();
 	} else {
+		field = "advance";
 		goto bad;
 	}
 	if (rc)
 		return CRS_ERROR;
 	return clock_json(req);
 bad:
-	resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, set ? "set" : "advance");
+	resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, field);
 	return CRS_HANDLED;
 }
 

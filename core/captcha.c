@@ -79,7 +79,12 @@ int captcha_check(struct crs_req *req, const char *id, const char *answer)
 	int64_t want = -1, got;
 	int rc;
 
-	if (!id || !answer || strlen(id) > 40)
+	/* Ids are base64url tokens in an ASCII column: anything else is no
+	 * challenge of ours, and must not reach SQL (a non-ASCII id makes the
+	 * comparison itself fail). */
+	if (!id || !answer || strlen(id) < 1 || strlen(id) > 32 ||
+	    strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	               "0123456789_-") != strlen(id))
 		return CRS_ETIMEDOUT;
 	clock_sql_datetime(clock_now_ms(), now);
 	rc = req_db_acquire(req, &db);

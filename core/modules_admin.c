@@ -10,6 +10,7 @@
 #include "request.h"
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,6 +85,19 @@ struct json_object *modules_gateways_json(void)
 	return arr;
 }
 
+#define PORTABLE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+/* Module names are file names (NAME.so) and plugin paths are made of such
+ * names: checked before the loader, whose operator-facing reasons and log
+ * lines echo what they were given. */
+static int portable(const char *s, size_t max, int slashes)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= max &&
+	       strspn(s, slashes ? PORTABLE_CHARS "/" : PORTABLE_CHARS) == n;
+}
+
 static int send_json(struct crs_req *req, int status, struct json_object *o)
 {
 	return resp_send_json_new(req, status, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
@@ -128,6 +142,8 @@ int modules_admin_action(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
+	if (!portable(name, 63, 0))
+		return resp_fail(req, 404, "NOT_FOUND", MSG_NOT_FOUND, NULL), CRS_HANDLED;
 	if (strcmp(action, "enable") == 0)
 		rc = modules_enable(name, set_module, &mod, err, sizeof(err));
 	else if (strcmp(action, "disable") == 0)
@@ -150,7 +166,7 @@ int modules_admin_load(struct crs_req *req, void *unused)
 	if (json_object_object_get_ex(req->json, "path", &v) &&
 	    json_object_is_type(v, json_type_string))
 		path = json_object_get_string(v);
-	if (!path || !*path) {
+	if (!portable(path, PATH_MAX - 1, 1)) {
 		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "path");
 		return CRS_HANDLED;
 	}

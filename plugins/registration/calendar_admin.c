@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int hijri_months_list_handle(struct crs_req *req, void *inst)
 {
@@ -67,6 +68,18 @@ static int plausible(struct reg *r, int year, int month, int32_t day1)
 	return 0;
 }
 
+/* A path segment of 1 to max ASCII digits: strtol alone would also take
+ * signs and leading spaces. */
+static int digits_param(const char *s, size_t max, long *out)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > max || strspn(s, "0123456789") != n)
+		return CRS_EINVAL;
+	*out = strtol(s, NULL, 10);
+	return CRS_OK;
+}
+
 int hijri_month_set_handle(struct crs_req *req, void *inst)
 {
 	struct reg *r = inst;
@@ -74,21 +87,21 @@ int hijri_month_set_handle(struct crs_req *req, void *inst)
 	const char *ys = api->req_param(req, "year"), *ms = api->req_param(req, "month");
 	const char *day1 = api->json_str(api->req_json(req), "day1");
 	struct crs_db *db;
-	char *end, sql_day[11];
-	long year = strtol(ys, &end, 10), month;
+	char sql_day[11];
+	long year, month;
 	int32_t jdn;
 	int rc;
 
-	if (*end || year < 1300 || year > 1600)
-		return reg_failf(r, req, 400, "FIELD_INVALID", "year", M_FIELD_INVALID, "year");
-	month = strtol(ms, &end, 10);
-	if (*end || month < 1 || month > 12)
+	if (digits_param(ys, 4, &year) || year < 1300 || year > 1600)
+		return reg_failf(r, req, 400, "FIELD_INVALID", "year", M_FIELD_INVALID,
+		                 M_FIELD_HIJRI_YEAR);
+	if (digits_param(ms, 2, &month) || month < 1 || month > 12)
 		return reg_failf(r, req, 400, "FIELD_INVALID", "month", M_FIELD_INVALID,
-		                 "month");
+		                 M_FIELD_HIJRI_MONTH);
 	if (!day1 || reg_parse_jalali(r, day1, &jdn) ||
 	    !plausible(r, (int)year, (int)month, jdn))
 		return reg_failf(r, req, 400, "FIELD_INVALID", "day1", M_FIELD_INVALID,
-		                 "day1");
+		                 M_FIELD_HIJRI_DAY1);
 	reg_jdn_to_sql_date(r, jdn, sql_day);
 	rc = api->db_acquire(req, &db);
 	if (rc)

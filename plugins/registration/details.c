@@ -246,6 +246,10 @@ int needs_handle(struct crs_req *req, void *inst)
 {
 	static const char *const keys[4] = { "can_leave_home", "can_climb_stairs",
 	                                     "pupils_visible", "fingers_intact" };
+	static const char *const labels[4] = { M_FIELD_CAN_LEAVE_HOME,
+	                                       M_FIELD_CAN_CLIMB_STAIRS,
+	                                       M_FIELD_PUPILS_VISIBLE,
+	                                       M_FIELD_FINGERS_INTACT };
 	struct reg *r = inst;
 	const struct crs_api *api = r->api;
 	struct json_object *b = api->req_json(req);
@@ -257,7 +261,7 @@ int needs_handle(struct crs_req *req, void *inst)
 	for (i = 0; i < 4; i++)
 		if (api->json_bool(b, keys[i], &c->needs[i]) != CRS_OK)
 			return reg_failf(r, req, 400, "FIELD_INVALID", keys[i],
-			                 M_FIELD_INVALID, keys[i]);
+			                 M_FIELD_INVALID, labels[i]);
 	return run_change(c);
 }
 

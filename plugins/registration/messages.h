@@ -6,6 +6,15 @@
 #define REG_MESSAGES_H
 
 #define M_FIELD_INVALID "مقدار «%s» معتبر نیست؛ لطفاً آن را اصلاح کنید."
+/* Field names for M_FIELD_INVALID. */
+#define M_FIELD_CAN_LEAVE_HOME "توانایی خروج از منزل"
+#define M_FIELD_CAN_CLIMB_STAIRS "توانایی بالا رفتن از پله"
+#define M_FIELD_PUPILS_VISIBLE "دیده شدن مردمک هر دو چشم"
+#define M_FIELD_FINGERS_INTACT "سالم بودن انگشتان"
+#define M_FIELD_RECEIPT_FORMAT "قالب رسید"
+#define M_FIELD_HIJRI_YEAR "سال قمری"
+#define M_FIELD_HIJRI_MONTH "ماه قمری"
+#define M_FIELD_HIJRI_DAY1 "روز اول ماه"
 #define M_NATIONAL_ID_INVALID "شماره ملی معتبر نیست. شماره ملی ده رقمی را از روی کارت یا شناسنامه با دقت وارد کنید."
 #define M_SERIAL_INVALID "سریال شناسنامه معتبر نیست. فقط بخش عددی شش‌رقمی سریال را وارد کنید."
 #define M_CAPTCHA_WRONG "پاسخ سؤال امنیتی درست نیست. سؤال تازه‌ای بگیرید و حاصل جمع را وارد کنید."

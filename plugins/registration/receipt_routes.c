@@ -165,7 +165,7 @@ int receipt_handle(struct crs_req *req, void *inst)
 		format = "json";
 	if (strcmp(format, "json") && strcmp(format, "html") && strcmp(format, "pdf"))
 		return reg_failf(r, req, 400, "FIELD_INVALID", "format", M_FIELD_INVALID,
-		                 "format");
+		                 M_FIELD_RECEIPT_FORMAT);
 	if (load(r, req, d) != CRS_OK)
 		return CRS_HANDLED;
 	if (strcmp(format, "html") == 0) {
@@ -201,15 +201,21 @@ int receipt_handle(struct crs_req *req, void *inst)
 }
 
 /* A plain, conservative check: the outbox sends through SMTP, which must
- * never see CR/LF or spaces in an address. */
+ * never see CR/LF or spaces in an address, and without SMTPUTF8 takes
+ * printable ASCII only (and so does the outbox's recipient column: invalid
+ * UTF-8 there is a database error, not a refusal). */
 static int valid_email(const char *s)
 {
 	const char *at = strchr(s, '@'), *dot;
+	const unsigned char *c;
 	size_t n = strlen(s);
 
 	if (n < 6 || n > 254 || !at || at == s || strchr(at + 1, '@'))
 		return 0;
-	if (strpbrk(s, " \t\r\n<>()[],;:\"\\"))
+	for (c = (const unsigned char *)s; *c; c++)
+		if (*c <= ' ' || *c > '~')
+			return 0;
+	if (strpbrk(s, "<>()[],;:\"\\"))
 		return 0;
 	dot = strrchr(at, '.');
 	return dot && dot > at + 1 && dot[1] && strlen(dot + 1) >= 2;
