@@ -14,11 +14,11 @@
 #include "modules_admin.h"
 #include "payments.h"
 #include "refunds.h"
+#include "tokens.h"
 #include "request.h"
 #include "util.h"
 
 #include <json-c/json.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,21 +38,6 @@ static const char *json_string(struct crs_req *req, const char *key)
 	return json_object_get_string(v);
 }
 
-/* Free text for a VARCHAR(max) column: 1 to max characters, no control
- * characters.  (Valid UTF-8 is the JSON parser's to ensure, for every
- * string of a body.) */
-static int text_ok(const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t chars = 0;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7F)
-			return 0;
-		chars += (*p & 0xC0) != 0x80;
-	}
-	return chars >= 1 && chars <= max;
-}
 
 static int h_health(struct crs_req *req, void *unused)
 {
@@ -127,48 +112,6 @@ static int h_metrics(struct crs_req *req, void *unused)
 	return rc == CRS_OK ? CRS_HANDLED : CRS_ERROR;
 }
 
-static int h_token_issue(struct crs_req *req, void *unused)
-{
-	const char *role = json_string(req, "role"), *name = json_string(req, "name");
-	struct json_object *v, *o;
-	int64_t office_id = 0, id = 0;
-	char tok[64];
-	int rc;
-
-	(void)unused;
-	if (!role || (strcmp(role, "office") && strcmp(role, "registry") &&
-	              strcmp(role, "subsidy"))) {
-		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "role");
-		return CRS_HANDLED;
-	}
-	/* office.id is an INT: a larger number names no office. */
-	if (json_object_object_get_ex(req->json, "office_id", &v) && v) {
-		if (!json_object_is_type(v, json_type_int) ||
-		    (office_id = json_object_get_int64(v)) <= 0 || office_id > INT32_MAX) {
-			resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
-			return CRS_HANDLED;
-		}
-	}
-	if (strcmp(role, "office") == 0 && office_id == 0) {
-		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "office_id");
-		return CRS_HANDLED;
-	}
-	/* Absent, the role names the token; given, it must be a name that
-	 * fits api_token.name. */
-	if (json_object_object_get_ex(req->json, "name", NULL) &&
-	    (!name || !text_ok(name, 128))) {
-		resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "name");
-		return CRS_HANDLED;
-	}
-	rc = token_issue(role, office_id, name ? name : role, tok, sizeof(tok), &id);
-	if (rc)
-		return resp_fail_db(req, rc), CRS_HANDLED;
-	o = json_object_new_object();
-	json_object_object_add(o, "token", json_object_new_string(tok));
-	json_object_object_add(o, "id", json_object_new_int64(id));
-	json_object_object_add(o, "role", json_object_new_string(role));
-	return send_json(req, 201, o);
-}
 
 static int clock_json(struct crs_req *req)
 {
@@ -190,7 +133,6 @@ static int h_clock_get(struct crs_req *req, void *unused)
 
 /* The furthest one call may move the test clock: far beyond any test, and
  * far from the int64 milliseconds the clock is kept in. */
-#define CLOCK_MAX_ADVANCE_MS (1000LL * 366 * 86400 * 1000)
 
 static int h_clock_set(struct crs_req *req, void *unused)
 {
@@ -215,8 +157,8 @@ static int h_clock_set(struct crs_req *req, void *unused)
 		rc = clock_set(ms);
 	} else if (json_object_object_get_ex(req->json, "advance", NULL)) {
 		field = "advance";
-		if (!adv || clock_parse_duration(adv, &ms) || ms > CLOCK_MAX_ADVANCE_MS ||
-		    clock_offset_ms() > CLOCK_MAX_ADVANCE_MS - ms)
+		if (!adv || clock_parse_duration(adv, &ms) || ms > CLOCK_MAX_OFFSET_MS ||
+		    clock_offset_ms() > CLOCK_MAX_OFFSET_MS - ms)
 			goto bad;
 		rc = clock_advance(ms);
 	} else if (json_object_object_get_ex(req->json, "reset", &v)) {
@@ -248,16 +190,18 @@ const struct crs_route core_routes[] = {
 	CRS_ROUTE_DEF("GET", "/api/v1/payments/{payment_id}", payments_get_handle, 0,
 	  CRS_AUTH_SESSION, NULL),
 	/* Banks post a form, some redirect with a query: both, no CSRF. */
-	CRS_ROUTE_DEF("POST", "/pay/{gateway}/callback", payments_callback_handle, 0,
-	  CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/pay/{gateway}/callback", payments_callback_handle, 0,
-	  CRS_AUTH_NONE, NULL),
+	CRS_ROUTE_DEF("POST", "/pay/{gateway}/callback", payments_callback_handle,
+	  ROUTE_CORE_LENIENT, CRS_AUTH_NONE, NULL),
+	CRS_ROUTE_DEF("GET", "/pay/{gateway}/callback", payments_callback_handle,
+	  ROUTE_CORE_LENIENT, CRS_AUTH_NONE, NULL),
 	ADMIN("GET", "/admin/v1/modules", modules_admin_list, 0),
 	ADMIN("POST", "/admin/v1/modules/load", modules_admin_load, CRS_ROUTE_JSON),
 	ADMIN("POST", "/admin/v1/modules/{name}/{action}", modules_admin_action, 0),
 	ADMIN("GET", "/admin/v1/health", h_health, 0),
 	ADMIN("GET", "/admin/v1/metrics", h_metrics, 0),
-	ADMIN("POST", "/admin/v1/tokens", h_token_issue, CRS_ROUTE_JSON),
+	ADMIN("POST", "/admin/v1/tokens", tokens_issue_handle, CRS_ROUTE_JSON),
+	ADMIN("GET", "/admin/v1/tokens", tokens_list_handle, 0),
+	ADMIN("POST", "/admin/v1/tokens/{id}/revoke", tokens_revoke_handle, 0),
 	ADMIN("GET", "/admin/v1/payments/refunds", refunds_list_handle, 0),
 	ADMIN("POST", "/admin/v1/payments/refunds/{refund_id}/resolve",
 	      refunds_resolve_handle, CRS_ROUTE_JSON),

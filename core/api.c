@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "db.h"
 #include "httpc.h"
+#include "json_strict.h"
 #include "jobs.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,6 +19,7 @@
 #include "outbox.h"
 #include "payments.h"
 #include "ratelimit.h"
+#include "schedule.h"
 #include "request.h"
 #include "util.h"
 
@@ -236,6 +238,27 @@ static void api_metric_add(struct crs_plugin_ctx *pctx, const char *name,
 	metrics_add(pctx_name(pctx), name, label, delta);
 }
 
+static int api_json_parse(const char *text, size_t len, struct json_object **out)
+{
+	return json_strict_parse(text, len, REQ_MAX_JSON_DEPTH, out, NULL);
+}
+
+static int api_parse_i64(const char *s, int64_t *out)
+{
+	return s && parse_i64(s, out) == 0 ? CRS_OK : CRS_EINVAL;
+}
+
+static int api_sql_time_parse(const char *s, int64_t *out)
+{
+	return clock_parse_sql(s, out) == 0 ? CRS_OK : CRS_EINVAL;
+}
+
+static int api_schedule(struct crs_plugin_ctx *pctx, const struct crs_schedule *spec,
+                        crs_job_fn fn, void *arg, struct crs_timer **out)
+{
+	return schedule_add(pctx->inst, pctx_name(pctx), spec, fn, arg, out);
+}
+
 static const struct crs_api table = {
 	.size = sizeof(struct crs_api),
 	.abi_major = CRS_ABI_MAJOR,
@@ -319,6 +342,16 @@ static const struct crs_api table = {
 	.persian_name_valid = civil_persian_name_valid,
 	.rate_hit = rate_hit,
 	.rate_check = rate_check,
+	.json_parse = api_json_parse,
+	.parse_i64 = api_parse_i64,
+	.sql_time = clock_sql_datetime,
+	.sql_time_parse = api_sql_time_parse,
+	.iso_tehran = clock_iso_tehran,
+	.sql_date = civil_sql_date,
+	.sql_date_parse = civil_sql_date_parse,
+	.schedule = api_schedule,
+	.schedule_cancel = schedule_cancel,
+	.db_query_each = db_query_each,
 };
 
 const struct crs_api *api_table(void)

@@ -24,10 +24,6 @@ int session_start(struct crs_req *req, struct crs_db *db, const char *subject,
                   char *csrf, size_t csrf_size);
 int session_end(struct crs_req *req);
 
-/* Issue a bearer token; the plain token goes to out (shown once). */
-int token_issue(const char *role, int64_t office_id, const char *name,
-                char *out, size_t outsz, int64_t *id);
-
 /* Delete sessions idle for a day and spent captchas (core timer). */
 void auth_sweep(void *unused, void *arg);
 

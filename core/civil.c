@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "civil.h"
+
+#include <stdio.h>
 #include "hijri.h"
 #include "jalali.h"
 #include "nid.h"
@@ -93,6 +95,24 @@ int civil_jalali_from_jdn(int32_t jdn, struct crs_ymd *out)
 int civil_gregorian_to_jdn(const struct crs_ymd *g, int32_t *jdn)
 {
 	return ok_or_inval(jalali_gregorian_to_jdn(g->y, g->m, g->d, jdn));
+}
+
+void civil_sql_date(int32_t jdn, char out[11])
+{
+	int y = 1970, m = 1, d = 1;
+
+	jalali_jdn_to_gregorian(jdn, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
+}
+
+int civil_sql_date_parse(const char *s, int32_t *jdn)
+{
+	int y, m, d, n = 0;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[10])
+		return CRS_EINVAL;
+	return ok_or_inval(jalali_gregorian_to_jdn(y, m, d, jdn));
 }
 
 int civil_gregorian_from_jdn(int32_t jdn, struct crs_ymd *out)

@@ -20,6 +20,9 @@ int civil_jalali_parse(const char *s, struct crs_ymd *out);
 int civil_jalali_to_jdn(const struct crs_ymd *j, int32_t *jdn);
 int civil_jalali_from_jdn(int32_t jdn, struct crs_ymd *out);
 int civil_gregorian_to_jdn(const struct crs_ymd *g, int32_t *jdn);
+/* DATE column text ("YYYY-MM-DD") of a day and back (the whole string). */
+void civil_sql_date(int32_t jdn, char out[11]);
+int civil_sql_date_parse(const char *s, int32_t *jdn);
 int civil_gregorian_from_jdn(int32_t jdn, struct crs_ymd *out);
 int civil_weekday(int32_t jdn);
 int civil_jalali_age_years(const struct crs_ymd *birth,

@@ -9,6 +9,7 @@
 
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -66,7 +67,10 @@ int clock_init(int test, const char *state_file)
 	if (f) {
 		if (fgets(buf, sizeof(buf), f)) {
 			buf[strcspn(buf, "\n")] = '\0';
-			if (parse_i64(buf, &off) == 0)
+			/* A state file from before the bound (or edited by
+			 * hand) must not make every later instant overflow. */
+			if (parse_i64(buf, &off) == 0 && off >= -CLOCK_MAX_OFFSET_MS &&
+			    off <= CLOCK_MAX_OFFSET_MS)
 				atomic_store(&offset_ms, off);
 		}
 		fclose(f);
@@ -93,7 +97,7 @@ int clock_set(int64_t t_ms)
 {
 	int64_t off = t_ms - real_ms();
 
-	if (!test_mode)
+	if (!test_mode || off < -CLOCK_MAX_OFFSET_MS || off > CLOCK_MAX_OFFSET_MS)
 		return -1;
 	atomic_store(&offset_ms, off);
 	return save_offset(off);
@@ -101,9 +105,17 @@ int clock_set(int64_t t_ms)
 
 int clock_advance(int64_t delta_ms)
 {
+	int64_t cur = atomic_load(&offset_ms), next;
+
 	if (!test_mode)
 		return -1;
-	return save_offset(atomic_fetch_add(&offset_ms, delta_ms) + delta_ms);
+	do {
+		if (delta_ms > CLOCK_MAX_OFFSET_MS - cur ||
+		    delta_ms < -CLOCK_MAX_OFFSET_MS - cur)
+			return -1;
+		next = cur + delta_ms;
+	} while (!atomic_compare_exchange_weak(&offset_ms, &cur, next));
+	return save_offset(next);
 }
 
 int clock_reset(void)
@@ -223,7 +235,10 @@ int clock_parse_duration(const char *s, int64_t *out_ms)
 
 	if (!s || !isdigit((unsigned char)*s))
 		return -1;
+	errno = 0;
 	v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return -1;
 	if (strcmp(end, "ms") == 0)
 		unit = 1;
 	else if (strcmp(end, "s") == 0)

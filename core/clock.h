@@ -11,6 +11,10 @@
 
 #include <stdint.h>
 
+/* How far the test clock may be from the real one (1000 years): every
+ * instant then stays far inside int64 milliseconds. */
+#define CLOCK_MAX_OFFSET_MS (1000LL * 366 * 86400 * 1000)
+
 /* state_file may be NULL (no persistence).  Only with test_mode may the
  * offset be moved. */
 int clock_init(int test_mode, const char *state_file);

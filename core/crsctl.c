@@ -36,6 +36,7 @@ static void usage(FILE *f)
 	        "usage: crsctl [--url URL] [--token-file FILE] COMMAND\n"
 	        "  modules list | enable NAME | disable NAME | reload NAME | load PATH\n"
 	        "  token issue --role office|registry|subsidy [--office ID] [--name NAME]\n"
+	        "              [--expires DURATION (90d)] | list | revoke ID\n"
 	        "  clock get | set ISO-INSTANT | advance DURATION (16m, 3d) | reset\n"
 	        "  payments refunds [--all] | refund-done REFUND_ID NOTE\n"
 	        "  health | metrics\n"
@@ -121,6 +122,8 @@ static int token_issue(const char *base, const char *tok, int argc, char **argv)
 		else if (strcmp(argv[i], "--office") == 0)
 			json_object_object_add(b, "office_id",
 			                       json_object_new_int64(atoll(argv[i + 1])));
+		else if (strcmp(argv[i], "--expires") == 0)
+			json_object_object_add(b, "expires_in", json_object_new_string(argv[i + 1]));
 		else
 			break;
 	}
@@ -157,6 +160,12 @@ static int dispatch(const char *base, const char *tok, int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[0], "token") && !strcmp(argv[1], "issue"))
 		return token_issue(base, tok, argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[0], "token") && !strcmp(argv[1], "list"))
+		return call(base, tok, "GET", "/admin/v1/tokens", NULL, 0);
+	if (argc == 3 && !strcmp(argv[0], "token") && !strcmp(argv[1], "revoke")) {
+		snprintf(path, sizeof(path), "/admin/v1/tokens/%lld/revoke", atoll(argv[2]));
+		return call(base, tok, "POST", path, NULL, 0);
+	}
 	if (argc == 1 && !strcmp(argv[0], "health"))
 		return call(base, tok, "GET", "/admin/v1/health", NULL, 0);
 	if (argc == 1 && !strcmp(argv[0], "metrics"))

@@ -1,10 +1,11 @@
 /*
- * db: connection pool, statement cache, result sets and transactions over
- * MariaDB Connector/C (see db.h).
+ * db: connection pool, connections and transactions over MariaDB
+ * Connector/C (see db.h); statements and result sets are db_exec.c's.
  */
 #include "config.h"
 
 #include "db.h"
+#include "db_internal.h"
 #include "conf.h"
 #include "log.h"
 #include "util.h"
@@ -20,36 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-#define STMT_CACHE 64
-#define MAX_PARAMS 48
 #define MAX_TX_ATTEMPTS 5
 #define IDLE_PING_MS 30000
-
-struct stmt_slot {
-	char *sql;
-	uint64_t hash;
-	MYSQL_STMT *stmt;
-};
-
-struct crs_db {
-	MYSQL *my;
-	int broken;
-	unsigned epoch;
-	int64_t last_used;
-	struct stmt_slot cache[STMT_CACHE];
-	unsigned n_cached;
-	unsigned next_evict;
-	struct crs_db *next_free;
-};
-
-struct crs_rows {
-	size_t n_rows;
-	unsigned n_cols;
-	size_t cur;           /* index of the current row + 1 (0 = before first) */
-	char **cells;         /* n_rows * n_cols, NULL for SQL NULL */
-	size_t *lens;         /* byte length of each cell */
-	char *data;
-};
 
 static struct {
 	pthread_mutex_t mu;
@@ -65,26 +38,6 @@ static struct {
 		errors;
 } pool = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-/* The C API takes `void *` for parameter buffers it only reads. */
-static void *unconst(const void *p)
-{
-	union {
-		const void *c;
-		void *m;
-	} u = { .c = p };
-
-	return u.m;
-}
-
-static uint64_t hash_sql(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static int is_gone(unsigned e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
@@ -95,8 +48,8 @@ static int is_gone(unsigned e)
 
 /* Map a server or client error to a crs_rc; mark the connection broken when
  * it can no longer be trusted. */
-static int classify(struct crs_db *db, unsigned e, const char *sqlstate,
-                    const char *msg, const char *what)
+int db_classify(struct crs_db *db, unsigned e, const char *sqlstate,
+                const char *msg, const char *what)
 {
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT ||
 	    (sqlstate && strcmp(sqlstate, "40001") == 0)) {
@@ -117,23 +70,9 @@ static int classify(struct crs_db *db, unsigned e, const char *sqlstate,
 	return CRS_EFAIL;
 }
 
-static void cache_clear(struct crs_db *db)
-{
-	unsigned i;
-
-	for (i = 0; i < db->n_cached; i++) {
-		if (db->cache[i].stmt)
-			mysql_stmt_close(db->cache[i].stmt);
-		free(db->cache[i].sql);
-	}
-	memset(db->cache, 0, sizeof(db->cache));
-	db->n_cached = 0;
-	db->next_evict = 0;
-}
-
 static void conn_close(struct crs_db *db)
 {
-	cache_clear(db);
+	db_stmt_cache_clear(db);
 	if (db->my) {
 		mysql_close(db->my);
 		db->my = NULL;
@@ -344,272 +283,9 @@ void db_release(struct crs_db *db)
 int db_query_plain(struct crs_db *db, const char *sql)
 {
 	if (mysql_real_query(db->my, sql, strlen(sql)) != 0)
-		return classify(db, mysql_errno(db->my), mysql_sqlstate(db->my),
+		return db_classify(db, mysql_errno(db->my), mysql_sqlstate(db->my),
 		                mysql_error(db->my), sql);
 	return CRS_OK;
-}
-
-static int stmt_get(struct crs_db *db, const char *sql, MYSQL_STMT **out)
-{
-	uint64_t h = hash_sql(sql);
-	struct stmt_slot *slot;
-	MYSQL_STMT *st;
-	my_bool yes = 1;
-	unsigned i;
-
-	for (i = 0; i < db->n_cached; i++) {
-		if (db->cache[i].hash == h && strcmp(db->cache[i].sql, sql) == 0) {
-			*out = db->cache[i].stmt;
-			return CRS_OK;
-		}
-	}
-	st = mysql_stmt_init(db->my);
-	if (!st)
-		return CRS_ENOMEM;
-	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
-	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
-		int rc = classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-		                  mysql_stmt_error(st), "prepare");
-
-		mysql_stmt_close(st);
-		return rc;
-	}
-	if (db->n_cached < STMT_CACHE) {
-		slot = &db->cache[db->n_cached++];
-	} else {
-		/* Round-robin eviction: plugins use a bounded set of statements,
-		 * so this only happens if the cache is too small. */
-		slot = &db->cache[db->next_evict];
-		db->next_evict = (db->next_evict + 1) % STMT_CACHE;
-		mysql_stmt_close(slot->stmt);
-		free(slot->sql);
-	}
-	slot->sql = strdup(sql);
-	slot->hash = h;
-	slot->stmt = st;
-	if (!slot->sql) {
-		mysql_stmt_close(st);
-		memset(slot, 0, sizeof(*slot));
-		/* Keep the cache dense: move the last slot here. */
-		db->n_cached--;
-		if (slot != &db->cache[db->n_cached]) {
-			*slot = db->cache[db->n_cached];
-			memset(&db->cache[db->n_cached], 0, sizeof(*slot));
-		}
-		return CRS_ENOMEM;
-	}
-	*out = st;
-	return CRS_OK;
-}
-
-static int bind_params(MYSQL_BIND *b, const struct crs_param *p, size_t n)
-{
-	size_t i;
-
-	memset(b, 0, sizeof(*b) * n);
-	for (i = 0; i < n; i++) {
-		switch (p[i].type) {
-		case CRS_PT_NULL:
-			b[i].buffer_type = MYSQL_TYPE_NULL;
-			break;
-		case CRS_PT_INT:
-			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-			b[i].buffer = unconst(&p[i].i);
-			break;
-		case CRS_PT_DOUBLE:
-			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
-			b[i].buffer = unconst(&p[i].d);
-			break;
-		case CRS_PT_STR:
-		case CRS_PT_BLOB:
-			if (!p[i].s) {
-				b[i].buffer_type = MYSQL_TYPE_NULL;
-				break;
-			}
-			b[i].buffer_type = p[i].type == CRS_PT_STR ? MYSQL_TYPE_STRING
-			                                           : MYSQL_TYPE_BLOB;
-			b[i].buffer = unconst(p[i].s);
-			b[i].buffer_length = p[i].len == (size_t)-1 ? strlen(p[i].s)
-			                                            : p[i].len;
-			break;
-		default:
-			return CRS_EINVAL;
-		}
-	}
-	return CRS_OK;
-}
-
-static size_t column_buffer_size(const MYSQL_FIELD *f)
-{
-	switch (f->type) {
-	case MYSQL_TYPE_TINY_BLOB:
-	case MYSQL_TYPE_MEDIUM_BLOB:
-	case MYSQL_TYPE_LONG_BLOB:
-	case MYSQL_TYPE_BLOB:
-	case MYSQL_TYPE_VAR_STRING:
-	case MYSQL_TYPE_STRING:
-	case MYSQL_TYPE_VARCHAR:
-	case MYSQL_TYPE_JSON:
-		return f->max_length + 1;
-	default:
-		/* Numbers and dates are converted to text; their binary
-		 * max_length says nothing about the text width. */
-		return (f->length > 64 ? f->length : 64) + 1;
-	}
-}
-
-/* Fetch the whole result of an executed statement into a crs_rows. */
-static int fetch_rows(struct crs_db *db, MYSQL_STMT *st, MYSQL_RES *meta,
-                      struct crs_rows **out)
-{
-	unsigned nc = mysql_num_fields(meta), c;
-	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
-	MYSQL_BIND *b = NULL;
-	char **bufs = NULL;
-	unsigned long *lens = NULL;
-	my_bool *nulls = NULL;
-	size_t *offs = NULL, *lns = NULL, nr, r;
-	struct crs_rows *rows = NULL;
-	struct strbuf data;
-	int rc = CRS_ENOMEM, f;
-
-	strbuf_init(&data);
-	if (mysql_stmt_store_result(st) != 0) {
-		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-		              mysql_stmt_error(st), "store result");
-		goto fail;
-	}
-	nr = (size_t)mysql_stmt_num_rows(st);
-	b = calloc(nc, sizeof(*b));
-	bufs = calloc(nc, sizeof(*bufs));
-	lens = calloc(nc, sizeof(*lens));
-	nulls = calloc(nc, sizeof(*nulls));
-	offs = calloc(nr * nc + 1, sizeof(*offs));
-	lns = calloc(nr * nc + 1, sizeof(*lns));
-	rows = calloc(1, sizeof(*rows));
-	if (!b || !bufs || !lens || !nulls || !offs || !lns || !rows)
-		goto fail;
-	for (c = 0; c < nc; c++) {
-		size_t sz = column_buffer_size(&fields[c]);
-
-		bufs[c] = malloc(sz);
-		if (!bufs[c])
-			goto fail;
-		b[c].buffer_type = MYSQL_TYPE_STRING;
-		b[c].buffer = bufs[c];
-		b[c].buffer_length = sz;
-		b[c].length = &lens[c];
-		b[c].is_null = &nulls[c];
-	}
-	if (mysql_stmt_bind_result(st, b) != 0) {
-		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-		              mysql_stmt_error(st), "bind result");
-		goto fail;
-	}
-	for (r = 0; (f = mysql_stmt_fetch(st)) == 0; r++) {
-		for (c = 0; c < nc && r < nr; c++) {
-			if (nulls[c]) {
-				offs[r * nc + c] = (size_t)-1;
-				continue;
-			}
-			offs[r * nc + c] = data.len;
-			lns[r * nc + c] = lens[c];
-			strbuf_add(&data, bufs[c], lens[c]);
-			strbuf_add(&data, "", 1);
-		}
-	}
-	if (f == MYSQL_DATA_TRUNCATED) {
-		log_error("db: column data truncated");
-		rc = CRS_EFAIL;
-		goto fail;
-	}
-	if (f != MYSQL_NO_DATA) {
-		rc = classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-		              mysql_stmt_error(st), "fetch");
-		goto fail;
-	}
-	if (data.failed)
-		goto fail;
-	rows->n_rows = nr;
-	rows->n_cols = nc;
-	rows->data = strbuf_detach(&data, NULL);
-	rows->cells = calloc(nr * nc + 1, sizeof(*rows->cells));
-	if (!rows->data || !rows->cells)
-		goto fail;
-	for (r = 0; r < nr * nc; r++)
-		rows->cells[r] = offs[r] == (size_t)-1 ? NULL : rows->data + offs[r];
-	rows->lens = lns;
-	lns = NULL;
-	*out = rows;
-	rows = NULL;
-	rc = CRS_OK;
-fail:
-	mysql_stmt_free_result(st);
-	if (bufs)
-		for (c = 0; c < nc; c++)
-			free(bufs[c]);
-	free(bufs);
-	free(b);
-	free(lens);
-	free(nulls);
-	free(offs);
-	free(lns);
-	rows_free(rows);
-	strbuf_release(&data);
-	return rc;
-}
-
-int db_exec(struct crs_db *db, const char *sql, const struct crs_param *params,
-            size_t n_params, struct crs_rows **rows, struct crs_exec *exec)
-{
-	MYSQL_BIND b[MAX_PARAMS];
-	MYSQL_STMT *st = NULL;
-	MYSQL_RES *meta;
-	int rc;
-
-	if (rows)
-		*rows = NULL;
-	if (exec)
-		memset(exec, 0, sizeof(*exec));
-	if (!db || !db->my || db->broken)
-		return CRS_EDB_GONE;
-	if (n_params > MAX_PARAMS)
-		return CRS_EINVAL;
-	rc = stmt_get(db, sql, &st);
-	if (rc)
-		return rc;
-	if (mysql_stmt_param_count(st) != n_params) {
-		log_error("db: statement wants %lu parameters, got %zu: %.80s",
-		          mysql_stmt_param_count(st), n_params, sql);
-		return CRS_EINVAL;
-	}
-	if (n_params) {
-		rc = bind_params(b, params, n_params);
-		if (rc)
-			return rc;
-		if (mysql_stmt_bind_param(st, b) != 0)
-			return classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-			                mysql_stmt_error(st), "bind");
-	}
-	if (mysql_stmt_execute(st) != 0)
-		return classify(db, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-		                mysql_stmt_error(st), "execute");
-	if (exec) {
-		exec->affected = mysql_stmt_affected_rows(st);
-		exec->insert_id = mysql_stmt_insert_id(st);
-	}
-	meta = mysql_stmt_result_metadata(st);
-	if (!meta)
-		return CRS_OK;
-	if (rows) {
-		rc = fetch_rows(db, st, meta, rows);
-	} else {
-		/* Drain, so the connection is clean for the next statement. */
-		mysql_stmt_free_result(st);
-		rc = CRS_OK;
-	}
-	mysql_free_result(meta);
-	return rc;
 }
 
 static void backoff(int attempt, int64_t deadline)
@@ -645,7 +321,7 @@ int db_tx(int64_t deadline, crs_tx_fn fn, void *arg)
 		if (rc == CRS_OK) {
 			committing = 1;
 			if (mysql_commit(db->my) != 0)
-				rc = classify(db, mysql_errno(db->my), mysql_sqlstate(db->my),
+				rc = db_classify(db, mysql_errno(db->my), mysql_sqlstate(db->my),
 				              mysql_error(db->my), "commit");
 		}
 		if (rc != CRS_OK && !db->broken)
@@ -674,52 +350,6 @@ int db_ping(int64_t deadline)
 	rc = db_query_plain(db, "DO 1");
 	db_release(db);
 	return rc;
-}
-
-int rows_next(struct crs_rows *rows)
-{
-	if (!rows || rows->cur >= rows->n_rows)
-		return 0;
-	rows->cur++;
-	return 1;
-}
-
-size_t rows_count(const struct crs_rows *rows)
-{
-	return rows ? rows->n_rows : 0;
-}
-
-const char *rows_str(struct crs_rows *rows, unsigned col)
-{
-	if (!rows || rows->cur == 0 || col >= rows->n_cols)
-		return NULL;
-	return rows->cells[(rows->cur - 1) * rows->n_cols + col];
-}
-
-size_t rows_len(struct crs_rows *rows, unsigned col)
-{
-	if (!rows || rows->cur == 0 || col >= rows->n_cols)
-		return 0;
-	return rows->lens[(rows->cur - 1) * rows->n_cols + col];
-}
-
-int rows_int(struct crs_rows *rows, unsigned col, int64_t *out)
-{
-	const char *s = rows_str(rows, col);
-
-	if (!s)
-		return CRS_ENOTFOUND;
-	return parse_i64(s, out) ? CRS_EINVAL : CRS_OK;
-}
-
-void rows_free(struct crs_rows *rows)
-{
-	if (!rows)
-		return;
-	free(rows->cells);
-	free(rows->lens);
-	free(rows->data);
-	free(rows);
 }
 
 MYSQL *db_connect_admin(char *err, size_t errsz)

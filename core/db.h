@@ -42,6 +42,11 @@ void db_release(struct crs_db *db);
 
 int db_exec(struct crs_db *db, const char *sql, const struct crs_param *params,
             size_t n_params, struct crs_rows **rows, struct crs_exec *exec);
+/* Run a query and hand its rows to fn one at a time, never holding more
+ * than one (see crs_api.db_query_each). */
+int db_query_each(struct crs_db *db, const char *sql,
+                  const struct crs_param *params, size_t n_params,
+                  crs_row_fn fn, void *arg);
 /* A plain (non-prepared) statement, for transaction control and
  * migrations only. */
 int db_query_plain(struct crs_db *db, const char *sql);

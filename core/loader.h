@@ -6,29 +6,16 @@
  * .so per load (libltdl and the dynamic linker would hand back the mapping
  * of a path they have seen, so a reload would run the old code), every lt_*
  * call under one mutex (libltdl is not thread-safe); and checks the
- * descriptor against what this core knows of the ABI (struct loader_abi),
- * refusing with one reason.  Routes are copied into the core's own, newest
- * layout, so nothing beyond a plugin's own route size is ever read.
+ * descriptor with abi_check.h's rules, refusing with one reason.
  */
 #ifndef CRS_LOADER_H
 #define CRS_LOADER_H
 
+#include "abi_check.h"
+
 #include <crs/plugin.h>
 #include <limits.h>
 #include <stddef.h>
-
-/* What a loader knows of the ABI: the newest minor and the oldest sizes it
- * accepts.  loader_abi_current() is this core's. */
-struct loader_abi {
-	unsigned major;
-	unsigned minor;
-	size_t plugin_size;        /* frozen 1.0 descriptor size */
-	size_t route_size;         /* frozen 1.0 route size */
-	size_t gateway_size;       /* frozen 1.0 gateway ops size */
-	const char *build_sig;
-};
-
-const struct loader_abi *loader_abi_current(void);
 
 /* One loaded copy of a plugin's code, shared by a slot and its instances. */
 struct plugin_code;
@@ -47,15 +34,5 @@ struct plugin_code *loader_load(const char *src, const char *expect_name,
 void loader_ref(struct plugin_code *code);
 void loader_unref(struct plugin_code *code);
 const struct crs_plugin *loader_desc(const struct plugin_code *code);
-
-/* The descriptor rules, checked in order against abi; one reason on
- * refusal (pure: the unit tests check it against 1.0's knowledge). */
-int loader_validate(const struct crs_plugin *d, const char *expect_name,
-                    const struct loader_abi *abi, char *err, size_t errsz);
-/* Route i of d in the core's layout (members d's minor did not know are
- * zero).  d must have passed loader_validate. */
-void loader_route(const struct crs_plugin *d, size_t i, struct crs_route *out);
-/* d's gateway ops, or NULL. */
-const struct crs_gateway_ops *loader_gateway(const struct crs_plugin *d);
 
 #endif

@@ -22,6 +22,7 @@
 #include "pay_settle.h"
 #include "payments.h"
 #include "ratelimit.h"
+#include "schedule.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -181,7 +182,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (server_open(cfg))
 		goto out_pool;
-	if (log_access_start() || jobs_start(2))
+	if (log_access_start() || jobs_start(2) || schedule_start())
 		goto out_server;
 	/* 4. Plugins: their init may add timers, so jobs run first. */
 	if (modules_init(cfg, api_table(), core_routes, n_core_routes))
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 	modules_load_configured();
 	jobs_timer_add(NULL, 60000, auth_sweep, NULL);
 	jobs_timer_add(NULL, 60000, rate_sweep, NULL);
+	jobs_timer_add(NULL, 3600000, schedule_sweep, NULL);
 	jobs_timer_add(NULL, 1000, outbox_deliver, NULL);
 	jobs_timer_add(NULL, 5000, payments_reconcile, NULL);
 	if (write_pid(conf_get(cfg, "core", "pid_file", NULL)))
@@ -199,10 +201,12 @@ int main(int argc, char **argv)
 	rc = server_run();
 	/* Jobs first: a running job may still use its plugin instance. */
 	jobs_stop();
+	schedule_stop();
 	modules_shutdown();
 	goto out_server;
 out_jobs:
 	jobs_stop();
+	schedule_stop();
 out_server:
 	server_close();
 	log_access_stop();

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "request.h"
 #include "router.h"
+#include "schedule.h"
 #include "util.h"
 
 #include <limits.h>
@@ -76,6 +77,7 @@ static const struct crs_plugin *desc_of(const struct slot *s)
 
 static void instance_free(struct plugin_instance *in)
 {
+	schedule_release_owner(in);
 	loader_unref(in->code);
 	pthread_mutex_destroy(&in->serial);
 	free(in->routes);
@@ -100,7 +102,7 @@ static struct plugin_instance *instance_new(struct slot *slot,
 		return NULL;
 	}
 	for (i = 0; i < d->n_routes; i++)
-		loader_route(d, i, &in->routes[i]);
+		abi_route(d, i, &in->routes[i]);
 	in->ctx.inst = in;
 	in->slot = slot;
 	in->code = code;
@@ -130,6 +132,7 @@ static void instance_retire(struct plugin_instance *in)
 	if (d->quiesce)
 		d->quiesce(in->data);
 	jobs_cancel_owner(in);
+	schedule_cancel_owner(in);
 	pthread_mutex_lock(&reg.grave_mu);
 	in->next_grave = reg.grave;
 	reg.grave = in;
@@ -207,10 +210,11 @@ static int routes_copy(const struct crs_plugin *d, struct module_route **out)
 	for (i = 0; i < d->n_routes; i++) {
 		struct crs_route cr;
 
-		loader_route(d, i, &cr);
+		abi_route(d, i, &cr);
 		r[i].method = strdup(cr.method);
 		r[i].path = strdup(cr.path);
 		r[i].index = i;
+		r[i].flags = cr.flags;
 		r[i].admin = router_is_admin_path(cr.path);
 		if (!r[i].method || !r[i].path) {
 			routes_free(r, i + 1);
@@ -233,7 +237,7 @@ static int routes_conflict(const struct crs_plugin *d,
                            const struct module_route *mine, const struct slot *self,
                            char *err, size_t errsz)
 {
-	const struct crs_gateway_ops *g = loader_gateway(d), *og;
+	const struct crs_gateway_ops *g = abi_gateway(d), *og;
 	size_t s, i, j;
 
 	for (i = 0; i < d->n_routes; i++)
@@ -257,7 +261,7 @@ static int routes_conflict(const struct crs_plugin *d,
 					         o->name);
 					return -1;
 				}
-		og = o->code ? loader_gateway(desc_of(o)) : NULL;
+		og = o->code ? abi_gateway(desc_of(o)) : NULL;
 		if (g && og && !strcmp(g->name, og->name)) {
 			snprintf(err, errsz, "gateway %s is already served by %s",
 			         g->name, o->name);
@@ -294,7 +298,7 @@ static int inflight_of(const struct slot *s)
 static void view_of(const struct slot *s, struct module_view *v)
 {
 	const struct crs_plugin *d = desc_of(s);
-	const struct crs_gateway_ops *g = loader_gateway(d);
+	const struct crs_gateway_ops *g = abi_gateway(d);
 
 	memset(v, 0, sizeof(*v));
 	v->name = s->name;
@@ -428,6 +432,7 @@ enum modules_route_rc modules_route(struct crs_req *req,
 				continue;
 			}
 			req->route = arena_strdup(&req->arena, e->path);
+			req->route_flags = e->flags;
 			req->plugin = sl->name;
 			if (!sl->enabled || !sl->cur) {
 				rc = ROUTE_DISABLED;
@@ -501,7 +506,7 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 
 		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
 			continue;
-		g = loader_gateway(desc_of(sl));
+		g = abi_gateway(desc_of(sl));
 		if (g && strcmp(g->name, name) == 0) {
 			atomic_fetch_add(&sl->cur->inflight, 1);
 			found = sl->cur;
@@ -585,7 +590,7 @@ int modules_disable(const char *name, modules_view_fn fn, void *arg, char *err,
 	s->enabled = 0;
 	/* No new payments from now on; the payments reconciler finishes the
 	 * drain when none is open any more (modules_gateway_drained). */
-	if (old && loader_gateway(desc_of(s))) {
+	if (old && abi_gateway(desc_of(s))) {
 		s->draining = 1;
 		old = NULL;
 	} else {
@@ -611,7 +616,7 @@ void modules_draining_gateways(char *out, size_t outsz)
 	out[0] = '\0';
 	pthread_rwlock_rdlock(&reg.lock);
 	for (i = 0; i < reg.n_slots; i++) {
-		const struct crs_gateway_ops *g = loader_gateway(desc_of(reg.slots[i]));
+		const struct crs_gateway_ops *g = abi_gateway(desc_of(reg.slots[i]));
 		int n;
 
 		if (!reg.slots[i]->draining || !g)
@@ -634,7 +639,7 @@ void modules_gateway_drained(const char *gateway)
 	pthread_rwlock_wrlock(&reg.lock);
 	for (i = 0; i < reg.n_slots; i++) {
 		struct slot *c = reg.slots[i];
-		const struct crs_gateway_ops *g = loader_gateway(desc_of(c));
+		const struct crs_gateway_ops *g = abi_gateway(desc_of(c));
 
 		if (c->draining && g && strcmp(g->name, gateway) == 0) {
 			s = c;

@@ -31,6 +31,7 @@ struct module_route {
 	char *method;
 	char *path;
 	size_t index;          /* into the code's routes */
+	unsigned flags;        /* CRS_ROUTE_* */
 	int admin;
 };
 

@@ -5,6 +5,7 @@
 
 #include "request.h"
 #include "db.h"
+#include "digits.h"
 #include "json_strict.h"
 #include "log.h"
 #include "messages.h"
@@ -260,7 +261,7 @@ static int hexval(char c)
 
 int url_decode(char *s)
 {
-	char *w = s;
+	char *w = s, *start = s;
 
 	for (; *s; s++) {
 		if (*s == '+') {
@@ -268,7 +269,8 @@ int url_decode(char *s)
 		} else if (*s == '%') {
 			int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
 
-			if (hi < 0 || lo < 0)
+			/* %00 would cut the value where C code reads it. */
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -1;
 			*w++ = (char)(hi * 16 + lo);
 			s += 2;
@@ -277,7 +279,7 @@ int url_decode(char *s)
 		}
 	}
 	*w = '\0';
-	return 0;
+	return digits_utf8_valid(start) ? 0 : -1;
 }
 
 /* Split "a=1&b=2" (sep '&') or "a=1; b=2" (sep ';') into the arena. */
@@ -312,8 +314,10 @@ static void parse_pairs(struct crs_req *req, struct kvlist *out,
 			*eq++ = '\0';
 		else
 			eq = p + strlen(p);
-		if (decode && (url_decode(p) || url_decode(eq)))
+		if (decode && (url_decode(p) || url_decode(eq))) {
+			out->malformed = 1;
 			continue;
+		}
 		out->v[n].k = p;
 		out->v[n].v = eq;
 		n++;
@@ -370,6 +374,14 @@ const char *req_get_cookie(struct crs_req *req, const char *name)
 const char *req_get_param(struct crs_req *req, const char *name)
 {
 	return kv_find(&req->params, name, 0);
+}
+
+int req_params_malformed(struct crs_req *req, int form)
+{
+	req_get_query(req, "");
+	if (form)
+		req_get_form(req, "", 0);
+	return req->query.malformed || (form && req->form.malformed);
 }
 
 int req_content_type_is(struct crs_req *req, const char *type)
@@ -463,6 +475,17 @@ int resp_fail(struct crs_req *req, int status, const char *code,
 	int rc;
 
 	strbuf_init_on(&sb, storage, sizeof(storage));
+	req->error_code = arena_strdup(&req->arena, code);
+	if (req->route_flags & CRS_ROUTE_TEXT) {
+		/* A USSD-like client shows the text and ends the session. */
+		strbuf_adds(&sb, "END ");
+		strbuf_adds(&sb, message);
+		rc = sb.failed ? CRS_ENOMEM
+		               : resp_set_body(req, status, "text/plain; charset=utf-8",
+		                               sb.buf, sb.len);
+		strbuf_release(&sb);
+		return rc;
+	}
 	strbuf_adds(&sb, "{\"error\":{\"code\":");
 	strbuf_addjson(&sb, code);
 	strbuf_adds(&sb, ",\"message\":");
@@ -472,7 +495,6 @@ int resp_fail(struct crs_req *req, int status, const char *code,
 		strbuf_addjson(&sb, field);
 	}
 	strbuf_adds(&sb, "}}");
-	req->error_code = arena_strdup(&req->arena, code);
 	rc = sb.failed ? CRS_ENOMEM
 	               : resp_set_body(req, status,
 	                               "application/json; charset=utf-8", sb.buf,
@@ -488,6 +510,8 @@ int resp_stream_begin(struct crs_req *req, int status, const char *content_type)
 	req->status = status;
 	req->streaming = 1;
 	req->responded = 1;
+	/* nginx would otherwise hold a whole export in its buffers. */
+	resp_add_header(req, "X-Accel-Buffering", "no");
 	return write_head(req, content_type, -1);
 }
 

@@ -28,7 +28,13 @@ struct kvlist {
 	struct kv *v;
 	size_t n;
 	int parsed;
+	int malformed;            /* a pair was left out: bad escape, %00, not UTF-8 */
 };
+
+/* A core route's own flag (never a plugin's): malformed query or form
+ * pairs are left out instead of refusing the request.  Bank callbacks: the
+ * browser must always end on the result page. */
+#define ROUTE_CORE_LENIENT 0x80000000u
 
 struct plugin_instance;
 
@@ -58,6 +64,7 @@ struct crs_req {
 
 	/* routing */
 	const char *route;        /* template, for logs and metrics */
+	unsigned route_flags;     /* CRS_ROUTE_* of the matched route */
 	const char *plugin;       /* name of the plugin serving it, or NULL */
 	struct plugin_instance *inst;
 
@@ -99,6 +106,9 @@ const char *req_get_cookie(struct crs_req *req, const char *name);
 const char *req_get_param(struct crs_req *req, const char *name);
 /* Parse the JSON body into req->json; CRS_OK or CRS_EINVAL. */
 int req_parse_json(struct crs_req *req);
+/* 1 when the query string (and, for form, the form body) had a pair that
+ * could not be decoded. */
+int req_params_malformed(struct crs_req *req, int form);
 int req_content_type_is(struct crs_req *req, const char *type);
 
 void resp_add_header(struct crs_req *req, const char *name, const char *value);
@@ -120,7 +130,8 @@ void req_db_release(struct crs_req *req, struct crs_db *db);
 /* Render 503 DB_UNAVAILABLE (or 500) for a failed database call rc. */
 int resp_fail_db(struct crs_req *req, int rc);
 
-/* Decode %XX and '+' in place; returns -1 on a malformed escape. */
+/* Decode %XX and '+' in place; -1 on a malformed escape, %00, or a result
+ * that is not UTF-8 (the pair is then left out). */
 int url_decode(char *s);
 
 #endif

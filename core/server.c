@@ -34,6 +34,8 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 256
+/* The longest deadline a route may ask for (crs_route.deadline_ms). */
+#define ROUTE_MAX_DEADLINE_MS (60LL * 60 * 1000)
 #define WAKE_SIGNAL SIGUSR2
 
 struct listener {
@@ -135,6 +137,7 @@ static const struct crs_route *core_route(struct crs_req *req, int *bad_method)
 			continue;
 		}
 		req->route = r->path;
+		req->route_flags = r->flags;
 		return r;
 	}
 	return NULL;
@@ -146,6 +149,11 @@ static void run_route(struct crs_req *req, const struct crs_route *route,
 {
 	int rc, serial = inst && modules_inst_serialised(inst);
 
+	/* An export may stream for longer than an ordinary request. */
+	if (route->deadline_ms > 0)
+		req->deadline_mono = req->start_mono +
+		                     (route->deadline_ms < ROUTE_MAX_DEADLINE_MS
+		                              ? route->deadline_ms : ROUTE_MAX_DEADLINE_MS);
 	if (auth_check(req, route) != CRS_OK) {
 		if (!req->responded)
 			resp_fail(req, 500, "INTERNAL", MSG_INTERNAL, NULL);
@@ -165,6 +173,13 @@ static void run_route(struct crs_req *req, const struct crs_route *route,
 	if ((route->flags & CRS_ROUTE_FORM) &&
 	    !req_content_type_is(req, "application/x-www-form-urlencoded")) {
 		resp_fail(req, 415, "UNSUPPORTED_MEDIA_TYPE", MSG_UNSUPPORTED_FORM, NULL);
+		return;
+	}
+	/* A value cut at %00 or of bytes that are not UTF-8 never reaches a
+	 * handler as something else. */
+	if (!(route->flags & ROUTE_CORE_LENIENT) &&
+	    req_params_malformed(req, (route->flags & CRS_ROUTE_FORM) != 0)) {
+		resp_fail(req, 400, "BAD_REQUEST", MSG_BAD_QUERY, NULL);
 		return;
 	}
 	if (serial)
@@ -189,15 +204,16 @@ static void dispatch(struct crs_req *req)
 	struct plugin_instance *inst = NULL;
 	int bad_method = 0;
 
-	if (req->body_too_large) {
-		resp_fail(req, 413, "BODY_TOO_LARGE", MSG_BODY_TOO_LARGE, NULL);
-		return;
-	}
 	/* Plugins first: they may not overlap a core route (the loader
-	 * refuses that), and they carry the traffic. */
+	 * refuses that), and they carry the traffic.  The route is found
+	 * before the body is judged, so a refusal speaks the route's
+	 * language (CRS_ROUTE_TEXT). */
 	switch (modules_route(req, &route, &inst)) {
 	case ROUTE_FOUND:
-		run_route(req, route, inst);
+		if (req->body_too_large)
+			resp_fail(req, 413, "BODY_TOO_LARGE", MSG_BODY_TOO_LARGE, NULL);
+		else
+			run_route(req, route, inst);
 		modules_unpin(inst);
 		return;
 	case ROUTE_DISABLED:
@@ -210,11 +226,11 @@ static void dispatch(struct crs_req *req)
 		break;
 	}
 	route = core_route(req, &bad_method);
-	if (route) {
+	if (req->body_too_large)
+		resp_fail(req, 413, "BODY_TOO_LARGE", MSG_BODY_TOO_LARGE, NULL);
+	else if (route)
 		run_route(req, route, NULL);
-		return;
-	}
-	if (bad_method)
+	else if (bad_method)
 		resp_fail(req, 405, "NOT_FOUND", MSG_BAD_METHOD, NULL);
 	else
 		resp_fail(req, 404, "NOT_FOUND", MSG_NOT_FOUND, NULL);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "util.h"
+#include "digits.h"
 #include "base64.h"
 
 #include <errno.h>
@@ -238,31 +239,41 @@ void strbuf_addint(struct strbuf *sb, long long v)
 
 void strbuf_addjson(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 
 	strbuf_add(sb, "\"", 1);
-	for (; *p; p++) {
+	while (p < end) {
 		const unsigned char *run = p;
+		uint32_t cp;
+		size_t n;
 
-		/* Copy runs of plain bytes at once. */
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
+		/* Copy runs of plain ASCII at once. */
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		if (p > run)
 			strbuf_add(sb, run, (size_t)(p - run));
-		if (!*p)
+		if (p == end)
 			break;
+		if (*p >= 0x80) {
+			/* Logs and error bodies echo what outsiders sent: bytes
+			 * that are not UTF-8 become U+FFFD, never raw. */
+			n = digits_utf8_next(p, end, &cp);
+			if (n)
+				strbuf_add(sb, p, n);
+			else
+				strbuf_add(sb, "\\ufffd", 6);
+			p += n ? n : 1;
+			continue;
+		}
 		switch (*p) {
 		case '"': strbuf_add(sb, "\\\"", 2); break;
 		case '\\': strbuf_add(sb, "\\\\", 2); break;
 		case '\n': strbuf_add(sb, "\\n", 2); break;
 		case '\r': strbuf_add(sb, "\\r", 2); break;
 		case '\t': strbuf_add(sb, "\\t", 2); break;
-		default:
-			if (*p < 0x20)
-				strbuf_addf(sb, "\\u%04x", *p);
-			else
-				strbuf_add(sb, p, 1);
+		default: strbuf_addf(sb, "\\u%04x", *p);
 		}
+		p++;
 	}
 	strbuf_add(sb, "\"", 1);
 }

@@ -209,6 +209,11 @@ struct crs_exec {
 	uint64_t insert_id;
 };
 
+/* since 1.1: one row of a streamed query (see db_query_each); read it with
+ * the rows_* functions, which see exactly this row.  Return CRS_OK for the
+ * next one, anything else to stop (that value is returned). */
+typedef int (*crs_row_fn)(struct crs_rows *row, void *arg);
+
 /* The body of a transaction.  Return CRS_OK to commit, anything else to roll
  * back.  It may be run more than once (whole-transaction retry on deadlock or
  * certification failure), so it must not have effects outside the database
@@ -361,6 +366,26 @@ enum crs_nid_error {
  * database through api->db_tx(NULL, …).  Must return promptly when
  * api->job_cancelled(pctx) says so. */
 typedef void (*crs_job_fn)(void *inst, void *arg);
+
+/* since 1.1: timers on the core clock (the test clock moves them too). */
+enum crs_schedule_kind {
+	CRS_SCHEDULE_EVERY = 1,  /* every every_ms, on multiples of it */
+	CRS_SCHEDULE_DAILY = 2   /* once a day at daily_at, Tehran time */
+};
+
+struct crs_schedule {
+	size_t struct_size;      /* sizeof(struct crs_schedule) */
+	enum crs_schedule_kind kind;
+	int64_t every_ms;        /* CRS_SCHEDULE_EVERY: at least 1000 */
+	int32_t daily_at;        /* CRS_SCHEDULE_DAILY: seconds after Tehran
+	                            midnight, 0..86399 (11:00 = 39600) */
+	/* Non-NULL ([a-z0-9_]{1,32}): of several crsd sharing the database,
+	 * exactly one runs each occurrence (claimed in the database under
+	 * "<plugin>:<once_key>" first).  NULL: every crsd runs it. */
+	const char *once_key;
+};
+
+struct crs_timer;          /* a scheduled timer, for schedule_cancel */
 
 /* ---- the services table ------------------------------------------------- */
 
@@ -600,6 +625,45 @@ struct crs_api {
 	/* CRS_ELIMIT when limit hits were counted in the last window_ms. */
 	int (*rate_check)(struct crs_db *db, const char *bucket,
 	                  const char *subject, int64_t window_ms, int64_t limit);
+
+	/* ---- text, numbers and time, the core's own (no plugin writes them
+	 * again) ---- */
+	/* Strict JSON (the reader of request bodies): one value, RFC 8259,
+	 * UTF-8 of scalar values, no NUL, no duplicate keys, nesting <= 16.
+	 * CRS_OK with *out (the caller owns it; NULL for JSON null) or
+	 * CRS_EINVAL. */
+	int (*json_parse)(const char *text, size_t len, struct json_object **out);
+	/* A whole decimal int64 (optional '-'): CRS_OK or CRS_EINVAL. */
+	int (*parse_i64)(const char *s, int64_t *out);
+	/* Instants in DATETIME(3) columns are UTC text
+	 * "YYYY-MM-DD HH:MM:SS.mmm". */
+	void (*sql_time)(int64_t unix_ms, char out[24]);
+	int (*sql_time_parse)(const char *s, int64_t *unix_ms);
+	/* An instant as ISO 8601 in Tehran time ("…T11:30:00+03:30"). */
+	void (*iso_tehran)(int64_t unix_ms, char out[32]);
+	/* DATE columns ("YYYY-MM-DD", Gregorian) and Julian Day Numbers. */
+	void (*sql_date)(int32_t jdn, char out[11]);
+	int (*sql_date_parse)(const char *s, int32_t *jdn);
+
+	/* ---- timers on the core clock ---- */
+	/* Run fn on a core job thread as spec says until cancelled or the
+	 * instance is quiesced; *out (may be NULL) is its handle.  A run that
+	 * finds the database down to claim a once_key occurrence is tried
+	 * again a few seconds later. */
+	int (*schedule)(struct crs_plugin_ctx *pctx, const struct crs_schedule *spec,
+	                crs_job_fn fn, void *arg, struct crs_timer **out);
+	/* Stop it; a run in progress finishes.  The handle stays valid until
+	 * the instance is destroyed (cancelling twice does nothing). */
+	void (*schedule_cancel)(struct crs_timer *timer);
+
+	/* ---- streaming a result (exports of hundreds of thousands of rows) --- */
+	/* Run one prepared query and call fn for each row as it comes off the
+	 * wire, in constant memory.  db is busy until it returns (fn must not
+	 * use it); stopping early closes db's connection (the pool opens
+	 * another), so never inside db_tx.  CRS_OK, fn's value, or a db error. */
+	int (*db_query_each)(struct crs_db *db, const char *sql,
+	                     const struct crs_param *params, size_t n_params,
+	                     crs_row_fn fn, void *arg);
 };
 
 /* True if the core's table has member m (a member added after v1.0). */

@@ -317,11 +317,11 @@ static int parsian_parse_callback(void *inst, struct crs_req *req,
 			return CRS_EINVAL;
 		out->order_id = v;
 	}
-	if (status && *status) {
-		if (psoap_parse_i64(status, &st) || st < INT32_MIN || st > INT32_MAX)
-			return CRS_EINVAL;
-		snprintf(out->status_code, sizeof(out->status_code), "%" PRId64, st);
-	}
+	/* A callback that does not say how it went says nothing. */
+	if (!status || !*status || psoap_parse_i64(status, &st) || st < INT32_MIN ||
+	    st > INT32_MAX)
+		return CRS_EINVAL;
+	snprintf(out->status_code, sizeof(out->status_code), "%" PRId64, st);
 	/* Untrusted hints only: the amount and RRN are never used to decide. */
 	if (amount && *amount && psoap_parse_amount(amount, &v) == 0 && v > 0)
 		out->amount_rial = v;
@@ -329,7 +329,7 @@ static int parsian_parse_callback(void *inst, struct crs_req *req,
 		snprintf(out->reference, sizeof(out->reference), "%" PRId64, r);
 	else
 		r = 0;
-	out->bank_says_ok = status && *status && st == 0 && r > 0;
+	out->bank_says_ok = st == 0 && r > 0;
 	return CRS_OK;
 }
 

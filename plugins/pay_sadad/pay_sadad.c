@@ -555,12 +555,11 @@ static int sadad_parse_callback(void *inst, struct crs_req *req,
 			return CRS_EINVAL;
 		out->order_id = v;
 	}
-	if (res && *res) {
-		if (parse_i64(res, &v) || strlen(res) >= sizeof(out->status_code))
-			return CRS_EINVAL;
-		snprintf(out->status_code, sizeof(out->status_code), "%" PRId64, v);
-		out->bank_says_ok = v == 0;
-	}
+	/* A callback that does not say how it went says nothing. */
+	if (!res || !*res || parse_i64(res, &v) || strlen(res) >= sizeof(out->status_code))
+		return CRS_EINVAL;
+	snprintf(out->status_code, sizeof(out->status_code), "%" PRId64, v);
+	out->bank_says_ok = v == 0;
 	return CRS_OK;
 }
 

@@ -23,7 +23,7 @@ test('the loader refuses each broken plugin with one clear log line and keeps se
   const cases = {
     t_badmagic: /refused t_badmagic: bad magic/,
     t_oldmajor: /refused t_oldmajor: ABI major 0, crsd speaks 1/,
-    t_newminor: /refused t_newminor: built for ABI 1\.1, newer than crsd's 1\.0/,
+    t_newminor: /refused t_newminor: built for ABI 1\.2, newer than crsd's 1\.1/,
     t_noentry: /refused t_noentry: no entry symbol crs_plugin_entry/,
     t_initfail: /refused t_initfail: init failed/,
   };

@@ -2,7 +2,9 @@
  * t_hello: a test plugin exercising the ABI end to end: a trivial route (the
  * benchmark's), a slow one (drain tests), text and streamed answers, a JSON
  * echo, a database round trip, session and bearer routes, and a timer.
- * Never installed.
+ * Built against the frozen ABI 1.0 header (tests/abi/1.0): every test that
+ * uses it shows that a 1.0 plugin loads and serves in this crsd.  Never
+ * installed.
  */
 #include <crs/plugin.h>
 #include <json-c/json.h>
@@ -291,21 +293,21 @@ static void hello_destroy(void *inst)
 }
 
 static const struct crs_route routes[] = {
-	CRS_ROUTE_DEF("GET", "/api/v1/t/hello", h_hello, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/slow", h_slow, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/text", h_text, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/stream", h_stream, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("POST", "/api/v1/t/echo", h_echo, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/db", h_db, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/ip", h_ip, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("POST", "/api/v1/t/login", h_login, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL),
-	CRS_ROUTE_DEF("POST", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL),
-	CRS_ROUTE_DEF("DELETE", "/api/v1/t/login", h_logout, CRS_ROUTE_NOCSRF, CRS_AUTH_SESSION, NULL),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/office/{id}", h_office, 0, CRS_AUTH_BEARER, "office"),
-	CRS_ROUTE_DEF("GET", "/api/v1/t/fail", h_fail, 0, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("POST", "/api/v1/t/captcha", h_captcha, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL),
-	CRS_ROUTE_DEF("POST", "/api/v1/t/notify", h_notify, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL),
+	{ "GET", "/api/v1/t/hello", h_hello, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/slow", h_slow, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/text", h_text, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/stream", h_stream, 0, CRS_AUTH_NONE, NULL },
+	{ "POST", "/api/v1/t/echo", h_echo, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/db", h_db, 0, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/ip", h_ip, 0, CRS_AUTH_NONE, NULL },
+	{ "POST", "/api/v1/t/login", h_login, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
+	{ "GET", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL },
+	{ "POST", "/api/v1/t/whoami", h_whoami, 0, CRS_AUTH_SESSION, NULL },
+	{ "DELETE", "/api/v1/t/login", h_logout, CRS_ROUTE_NOCSRF, CRS_AUTH_SESSION, NULL },
+	{ "GET", "/api/v1/t/office/{id}", h_office, 0, CRS_AUTH_BEARER, "office" },
+	{ "GET", "/api/v1/t/fail", h_fail, 0, CRS_AUTH_NONE, NULL },
+	{ "POST", "/api/v1/t/captcha", h_captcha, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
+	{ "POST", "/api/v1/t/notify", h_notify, CRS_ROUTE_JSON, CRS_AUTH_NONE, NULL },
 };
 
 static const struct crs_plugin desc = {
