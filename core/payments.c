@@ -372,6 +372,12 @@ int payments_callback_handle(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
+	/* A field that could not be decoded is not a field left out: the
+	 * callback as a whole is unusable. */
+	if (req_params_malformed(req, 1)) {
+		log_msg(CRS_LOG_WARN, "payments", req->id, "callback with malformed fields");
+		return to_result(req, 0);
+	}
 	pin = modules_gateway_pin(gateway, 0, &ops, &g);
 	if (!pin) {
 		log_msg(CRS_LOG_WARN, "payments", req->id,

@@ -71,6 +71,9 @@ int refunds_list_handle(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
+	if (all && strcmp(all, "0") && strcmp(all, "1"))
+		return resp_fail(req, 400, "FIELD_INVALID", MSG_FIELD_INVALID, "all"),
+		       CRS_HANDLED;
 	rc = req_db_acquire(req, &db);
 	if (rc)
 		return resp_fail_db(req, rc), CRS_HANDLED;

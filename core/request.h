@@ -32,8 +32,8 @@ struct kvlist {
 };
 
 /* A core route's own flag (never a plugin's): malformed query or form
- * pairs are left out instead of refusing the request.  Bank callbacks: the
- * browser must always end on the result page. */
+ * pairs do not refuse the request; the handler sees req_params_malformed.
+ * Bank callbacks: the browser must always end on the result page. */
 #define ROUTE_CORE_LENIENT 0x80000000u
 
 struct plugin_instance;

@@ -115,6 +115,10 @@ int psoap_parse_i64(const char *s, int64_t *out)
 		return -EINVAL;
 	len = strlen(s);
 	trim_span(&s, &len);
+	/* No bank writes an int64 in more than 20 characters: "000…0" of
+	 * kilobytes is not a status 0. */
+	if (len > 20)
+		return -EINVAL;
 	if (len && *s == '-') {
 		neg = 1;
 		s++;
