@@ -349,6 +349,7 @@ static const struct crs_api table = {
 	.iso_tehran = clock_iso_tehran,
 	.sql_date = civil_sql_date,
 	.sql_date_parse = civil_sql_date_parse,
+	.notify = outbox_notify,
 	.schedule = api_schedule,
 	.schedule_cancel = schedule_cancel,
 	.db_query_each = db_query_each,

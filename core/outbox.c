@@ -32,37 +32,61 @@ int outbox_init(const struct conf *cfg)
 	return 0;
 }
 
-static int enqueue(struct crs_db *db, const char *channel, const char *to,
-                   const char *subject, const char *body, const char *att_name,
-                   const char *att_type, const void *att, size_t att_len)
+int outbox_notify(struct crs_db *db, const struct crs_message *m, int64_t *id)
 {
-	char now[24];
+	char now[24], until[24];
+	struct crs_exec ex;
+	int rc;
 
+	if (id)
+		*id = 0;
+	if (!m || m->struct_size < CRS_SIZE_THROUGH(struct crs_message, expires_ms) ||
+	    !m->to || !*m->to || !m->text ||
+	    (m->channel != CRS_MSG_SMS && m->channel != CRS_MSG_EMAIL) ||
+	    (m->channel == CRS_MSG_EMAIL && !m->subject) ||
+	    (m->dedup_key && (!*m->dedup_key || strlen(m->dedup_key) > 100)))
+		return CRS_EINVAL;
 	clock_sql_datetime(clock_now_ms(), now);
-	return db_exec(db, "INSERT INTO notification_outbox (channel, recipient, "
-	                   "subject, body, attachment_name, attachment_type, "
-	                   "attachment, state, attempts, next_attempt_at, "
-	                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, "
-	                   "?, ?)",
-	               CRS_PARAMS(CRS_P_STR(channel), CRS_P_STR(to),
-	                          CRS_P_STR(subject), CRS_P_STR(body),
-	                          CRS_P_STR(att_name), CRS_P_STR(att_type),
-	                          att ? CRS_P_BLOB(att, att_len) : CRS_P_NULL,
-	                          CRS_P_STR(now), CRS_P_STR(now)),
-	               NULL, NULL);
+	clock_sql_datetime(m->expires_ms, until);
+	/* A second message under one key is the first: its id comes back
+	 * (LAST_INSERT_ID(id) makes the duplicate's row id the insert id). */
+	rc = db_exec(db, "INSERT INTO notification_outbox (channel, dedup_key, recipient, "
+	                 "subject, body, attachment_name, attachment_type, "
+	                 "attachment, state, attempts, next_attempt_at, expires_at, "
+	                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, "
+	                 "?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+	             CRS_PARAMS(CRS_P_STR(m->channel == CRS_MSG_SMS ? "sms" : "email"),
+	                        CRS_P_STR(m->dedup_key), CRS_P_STR(m->to),
+	                        CRS_P_STR(m->subject), CRS_P_STR(m->text),
+	                        CRS_P_STR(m->attachment_name),
+	                        CRS_P_STR(m->attachment_type),
+	                        m->attachment ? CRS_P_BLOB(m->attachment, m->attachment_len)
+	                                      : CRS_P_NULL,
+	                        CRS_P_STR(now),
+	                        m->expires_ms ? CRS_P_STR(until) : CRS_P_NULL,
+	                        CRS_P_STR(now)),
+	             NULL, &ex);
+	if (rc == CRS_OK && id)
+		*id = (int64_t)ex.insert_id;
+	return rc;
 }
 
 int outbox_sms(struct crs_db *db, const char *mobile, const char *text)
 {
-	return enqueue(db, "sms", mobile, NULL, text, NULL, NULL, NULL, 0);
+	return outbox_notify(db, &(struct crs_message){
+		.struct_size = sizeof(struct crs_message), .channel = CRS_MSG_SMS,
+		.to = mobile, .text = text }, NULL);
 }
 
 int outbox_email(struct crs_db *db, const char *to, const char *subject,
                  const char *text, const char *att_name, const char *att_type,
                  const void *att, size_t att_len)
 {
-	return enqueue(db, "email", to, subject, text, att_name, att_type, att,
-	               att_len);
+	return outbox_notify(db, &(struct crs_message){
+		.struct_size = sizeof(struct crs_message), .channel = CRS_MSG_EMAIL,
+		.to = to, .subject = subject, .text = text, .attachment_name = att_name,
+		.attachment_type = att_type, .attachment = att,
+		.attachment_len = att_len }, NULL);
 }
 
 static int send_sms(const char *to, const char *text, char *err, size_t errsz)
@@ -132,19 +156,31 @@ static int deliver_batch(struct crs_db *db, void *arg)
 	clock_sql_datetime(t, now);
 	/* SKIP LOCKED lets several crsd deliver side by side. */
 	rc = db_exec(db, "SELECT id, channel, recipient, subject, body, "
-	                 "attachment_name, attachment_type, attachment, attempts "
+	                 "attachment_name, attachment_type, attachment, attempts, "
+	                 "expires_at IS NOT NULL AND expires_at <= ? "
 	                 "FROM notification_outbox WHERE state = 'pending' AND "
 	                 "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 20 "
 	                 "FOR UPDATE SKIP LOCKED",
-	             CRS_PARAMS(CRS_P_STR(now)), &r, NULL);
+	             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now)), &r, NULL);
 	if (rc)
 		return rc;
 	while (rows_next(r)) {
 		char err[256] = "";
+		int64_t expired = 0;
 		int ok;
 
 		rows_int(r, 0, &id);
 		rows_int(r, 8, &attempts);
+		rows_int(r, 9, &expired);
+		if (expired) {
+			/* Too late to be of use: never sent, and said so. */
+			rc = db_exec(db, "UPDATE notification_outbox SET state = 'expired',"
+			                 " last_error = 'expired before it could be sent'"
+			                 " WHERE id = ?", CRS_PARAMS(CRS_P_INT(id)), NULL, NULL);
+			if (rc)
+				break;
+			continue;
+		}
 		ok = deliver(r, err, sizeof(err)) == CRS_OK;
 		attempts++;
 		if (ok) {

@@ -13,6 +13,8 @@
 struct conf;
 
 int outbox_init(const struct conf *cfg);
+/* Queue m in db's transaction (see crs_api.notify). */
+int outbox_notify(struct crs_db *db, const struct crs_message *m, int64_t *id);
 int outbox_sms(struct crs_db *db, const char *mobile, const char *text);
 int outbox_email(struct crs_db *db, const char *to, const char *subject,
                  const char *text, const char *att_name, const char *att_type,

@@ -173,8 +173,10 @@ static int refuse_money(const struct payment *p, struct gateway *gw, int kept,
 			unclaim(p->id, 1);
 			return 0;
 		}
-		log_warn("payments: payment %lld: %s refused the reversal (%d)",
-		         (long long)p->id, p->gateway, rc);
+		/* Expected when nothing was paid (nothing to reverse). */
+		log_msg(kept ? CRS_LOG_WARN : CRS_LOG_INFO, "payments", NULL,
+		        "payment %lld: %s refused the reversal (%d)", (long long)p->id,
+		        p->gateway, rc);
 	}
 	if (!kept) {
 		log_info("payments: payment %lld not settled (%s): the bank returns it",
@@ -408,10 +410,13 @@ static int settle_claimed(const struct payment *p, const struct claim *c,
 	}
 	pay_attempt_describe(p, gw.callback, sizeof(gw.callback), &gw.a);
 	if (c->sibling_paid && c->earlier_verifies == 0) {
-		/* Never verified: nothing is settled for it at the bank. */
-		log_warn("payments: payment %lld not verified: its application is "
+		/* Never verified: nothing is settled for it at the bank.  Only
+		 * a success callback says money was taken at all. */
+		log_info("payments: payment %lld not verified: its application is "
 		         "already paid", (long long)p->id);
-		done = refuse_money(p, &gw, 0, MSG_PAY_DUPLICATE,
+		done = refuse_money(p, &gw, 0,
+		                    cb && cb->bank_says_ok ? MSG_PAY_DUPLICATE
+		                                           : MSG_PAY_DUPLICATE_IF_TAKEN,
 		                    "second payment of an application already paid");
 		modules_unpin(pin);
 		return done;

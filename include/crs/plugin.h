@@ -367,6 +367,29 @@ enum crs_nid_error {
  * api->job_cancelled(pctx) says so. */
 typedef void (*crs_job_fn)(void *inst, void *arg);
 
+/* since 1.1: a notification for the outbox (api->notify). */
+enum crs_msg_channel {
+	CRS_MSG_SMS = 1,
+	CRS_MSG_EMAIL = 2
+};
+
+struct crs_message {
+	size_t struct_size;      /* sizeof(struct crs_message) */
+	enum crs_msg_channel channel;
+	const char *to;          /* 09XXXXXXXXX or an e-mail address */
+	const char *subject;     /* e-mail only */
+	const char *text;
+	const char *attachment_name;  /* e-mail, optional */
+	const char *attachment_type;
+	const void *attachment;
+	size_t attachment_len;
+	/* Optional, ASCII, at most 100: a message queued again under the same
+	 * key is the first one (its id is returned), however often the event
+	 * that causes it is retried ("appt-reminder:<application>:<day>"). */
+	const char *dedup_key;
+	int64_t expires_ms;      /* optional: never sent after this instant */
+};
+
 /* since 1.1: timers on the core clock (the test clock moves them too). */
 enum crs_schedule_kind {
 	CRS_SCHEDULE_EVERY = 1,  /* every every_ms, on multiples of it */
@@ -644,6 +667,12 @@ struct crs_api {
 	/* DATE columns ("YYYY-MM-DD", Gregorian) and Julian Day Numbers. */
 	void (*sql_date)(int32_t jdn, char out[11]);
 	int (*sql_date_parse)(const char *s, int32_t *jdn);
+
+	/* ---- notifications with ids, keys and expiry ---- */
+	/* Queue m in db's transaction (it is sent once that commits; a
+	 * rollback takes it back): CRS_OK with its outbox id in *id (may be
+	 * NULL), or CRS_EINVAL for a malformed message. */
+	int (*notify)(struct crs_db *db, const struct crs_message *m, int64_t *id);
 
 	/* ---- timers on the core clock ---- */
 	/* Run fn on a core job thread as spec says until cancelled or the

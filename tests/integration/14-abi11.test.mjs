@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, before } from 'node:test';
-import { BASE, STACK_DIR, admin, api, ctl, sql, sql1 } from '../lib/stack.mjs';
+import { BASE, STACK_DIR, admin, api, ctl, sql, sql1, sms, waitFor } from '../lib/stack.mjs';
 import { PREFIX, ensureHello, installTestPlugin, crsdPid, crsdLog, sleep, alive } from '../lib/plugins.mjs';
 
 before(async () => {
@@ -194,4 +194,22 @@ test('a daily timer at 11:00 Tehran runs exactly once across two crsd sharing on
     while (Date.now() < end && alive(second.child.pid)) await sleep(100);
     ctl('clock', 'reset');
   }
+});
+
+test('notifications get an id; one de-duplication key is one message; an expired one is never sent', async () => {
+  const to = `0912${String(Date.now()).slice(-7)}`;
+  const key = `t11-${Date.now()}`;
+  const a = await api('POST', '/api/v1/t11/notify', { json: { to, text: 'یک', key } });
+  const b = await api('POST', '/api/v1/t11/notify', { json: { to, text: 'یک بار دیگر', key } });
+  assert.equal(a.status, 200, a.text);
+  assert.ok(a.json.id > 0);
+  assert.equal(b.json.id, a.json.id, 'the same key is the same message');
+  assert.equal(sql1(`SELECT COUNT(*) FROM notification_outbox WHERE dedup_key = '${key}'`), '1');
+  const late = await api('POST', '/api/v1/t11/notify', { json: { to, text: 'دیر', expires_in_ms: -1000 } });
+  await waitFor(async () => (await sms(to)).some((m) => m.text === 'یک'), 10000, { message: 'the keyed SMS' });
+  await waitFor(() => sql1(`SELECT state FROM notification_outbox WHERE id = ${late.json.id}`) === 'expired', 10000,
+    { message: 'the expired SMS given up' });
+  const got = await sms(to);
+  assert.equal(got.length, 1, JSON.stringify(got));
+  assert.equal((await api('POST', '/api/v1/t11/notify', { json: { to: '', text: 'x' } })).status, 400);
 });

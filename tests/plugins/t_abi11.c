@@ -2,8 +2,9 @@
  * t_abi11: a test plugin of the services new in ABI 1.1, each on its own
  * route: a streamed export read with a row cursor, a text route whose
  * core-made errors are text/plain, a route open to a list of roles, a daily
- * timer on the core clock that runs on one crsd only, and an hourly one
- * that a route cancels by its handle.  Never installed.
+ * timer on the core clock that runs on one crsd only, an hourly one that a
+ * route cancels by its handle, and notifications with de-duplication keys
+ * and an expiry.  Never installed.
  */
 #include <crs/plugin.h>
 #include <json-c/json.h>
@@ -136,6 +137,47 @@ static int h_stream(struct crs_req *req, void *inst)
 	return CRS_HANDLED;
 }
 
+struct note {
+	const struct crs_api *api;
+	struct crs_message m;
+	int64_t id;
+};
+
+static int note_tx(struct crs_db *db, void *arg)
+{
+	struct note *n = arg;
+
+	return n->api->notify(db, &n->m, &n->id);
+}
+
+/* POST /api/v1/t11/notify {to, text, key?, expires_in_ms?}: an SMS queued
+ * with api->notify; answers its outbox id. */
+static int h_notify(struct crs_req *req, void *inst)
+{
+	struct t11 *t = inst;
+	const struct crs_api *api = t->api;
+	struct json_object *b = api->req_json(req), *o;
+	struct note n = { .api = api };
+	int64_t in = 0;
+	int rc;
+
+	n.m.struct_size = sizeof(n.m);
+	n.m.channel = CRS_MSG_SMS;
+	n.m.to = api->json_str(b, "to");
+	n.m.text = api->json_str(b, "text");
+	n.m.dedup_key = api->json_str(b, "key");
+	if (api->json_int(b, "expires_in_ms", &in) == CRS_OK)
+		n.m.expires_ms = api->now_ms() + in;
+	rc = api->db_tx(req, note_tx, &n);
+	if (rc == CRS_EINVAL)
+		return api->fail(req, 400, "FIELD_INVALID", "پیام نامعتبر است", NULL);
+	if (rc)
+		return CRS_ERROR;
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(n.id));
+	return api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
+}
+
 /* A text route for several roles: its refusals are text/plain too. */
 static int h_text(struct crs_req *req, void *inst)
 {
@@ -153,6 +195,8 @@ static const struct crs_route routes[] = {
 	{ CRS_ROUTE_FIELDS("GET", "/api/v1/t11/text", h_text, CRS_ROUTE_TEXT,
 	                   CRS_AUTH_BEARER, NULL), .roles = "office registry" },
 	CRS_ROUTE_DEF("GET", "/api/v1/t11/ticks", h_ticks, 0, CRS_AUTH_NONE, NULL),
+	CRS_ROUTE_DEF("POST", "/api/v1/t11/notify", h_notify, CRS_ROUTE_JSON, CRS_AUTH_NONE,
+	              NULL),
 	CRS_ROUTE_DEF("POST", "/api/v1/t11/ticks/stop", h_ticks_stop, 0, CRS_AUTH_NONE, NULL),
 };
 
