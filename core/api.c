@@ -352,6 +352,11 @@ static const struct crs_api table = {
 	.notify = outbox_notify,
 	.schedule = api_schedule,
 	.schedule_cancel = schedule_cancel,
+	.utf8_valid = civil_utf8_valid,
+	.jalali_format = civil_jalali_format,
+	.hijri_parse = civil_hijri_parse,
+	.hijri_format = civil_hijri_format,
+	.weekday_name = civil_weekday_name,
 	.db_query_each = db_query_each,
 };
 

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "civil.h"
+#include "util.h"
+#include "digits.h"
 
 #include <stdio.h>
 #include "hijri.h"
@@ -194,4 +196,60 @@ int civil_workhours_between(int64_t from_ms, int64_t to_ms,
 int civil_persian_name_valid(const char *s)
 {
 	return s && nid_persian_name_valid(s) ? CRS_OK : CRS_EINVAL;
+}
+
+int civil_utf8_valid(const char *s)
+{
+	return s && digits_utf8_valid(s) ? CRS_OK : CRS_EINVAL;
+}
+
+/* "۱۰ آذر ۱۴۰۳", with the weekday before it for CRS_DATE_WEEKDAY. */
+int civil_jalali_format(const struct crs_ymd *j, enum crs_date_style style,
+                        char *out, size_t outsz)
+{
+	struct jalali_date d = { j->y, j->m, j->d };
+	char lng[96];
+	int32_t jdn;
+
+	if (!jalali_valid(j->y, j->m, j->d) || jalali_to_jdn(&d, &jdn) != JALALI_OK)
+		return CRS_EINVAL;
+	switch (style) {
+	case CRS_DATE_NUMERIC:
+		return ok_or_inval(jalali_format_fa(&d, out, outsz));
+	case CRS_DATE_LONG:
+		return ok_or_inval(jalali_format_fa_long(&d, out, outsz));
+	case CRS_DATE_WEEKDAY:
+		if (jalali_format_fa_long(&d, lng, sizeof(lng)) != JALALI_OK)
+			return CRS_EINVAL;
+		return str_fmt(out, outsz, "%s %s", jalali_weekday_name(jalali_weekday(jdn)),
+		               lng) ? CRS_EINVAL : CRS_OK;
+	}
+	return CRS_EINVAL;
+}
+
+int civil_hijri_parse(const char *s, struct crs_ymd *out)
+{
+	struct hijri_date d;
+
+	if (!s || hijri_parse(s, &d) != HIJRI_OK)
+		return CRS_EINVAL;
+	out->y = d.year;
+	out->m = d.month;
+	out->d = d.day;
+	return CRS_OK;
+}
+
+int civil_hijri_format(const struct crs_ymd *h, enum crs_date_style style,
+                       char *out, size_t outsz)
+{
+	struct hijri_date d = { h->y, h->m, h->d };
+
+	if (style == CRS_DATE_LONG)
+		return ok_or_inval(hijri_format_fa_long(&d, out, outsz));
+	return CRS_EINVAL;
+}
+
+const char *civil_weekday_name(int wd)
+{
+	return jalali_weekday_name(wd);
 }

@@ -37,4 +37,12 @@ int civil_workhours_between(int64_t from_ms, int64_t to_ms,
 
 int civil_persian_name_valid(const char *s);
 
+int civil_utf8_valid(const char *s);
+int civil_jalali_format(const struct crs_ymd *j, enum crs_date_style style,
+                        char *out, size_t outsz);
+int civil_hijri_parse(const char *s, struct crs_ymd *out);
+int civil_hijri_format(const struct crs_ymd *h, enum crs_date_style style,
+                       char *out, size_t outsz);
+const char *civil_weekday_name(int wd);
+
 #endif

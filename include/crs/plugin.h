@@ -354,6 +354,13 @@ struct crs_hijri_month {
 	int32_t jdn_day1;        /* Julian Day Number of its first day */
 };
 
+/* since 1.1: how a date is shown, always with Persian digits. */
+enum crs_date_style {
+	CRS_DATE_NUMERIC = 1,    /* "۱۴۰۳/۰۹/۱۰" (Jalali only) */
+	CRS_DATE_LONG = 2,       /* "۱۰ آذر ۱۴۰۳", "۱۵ ذی‌القعده ۱۴۱۰" */
+	CRS_DATE_WEEKDAY = 3     /* "شنبه ۱۰ آذر ۱۴۰۳" (Jalali only) */
+};
+
 enum crs_nid_error {
 	CRS_NID_FORMAT = -1,     /* not 8-10 digits */
 	CRS_NID_CHECKSUM = -2,   /* wrong check digit */
@@ -684,6 +691,21 @@ struct crs_api {
 	/* Stop it; a run in progress finishes.  The handle stays valid until
 	 * the instance is destroyed (cancelling twice does nothing). */
 	void (*schedule_cancel)(struct crs_timer *timer);
+
+	/* ---- civil formatters (what receipts and pages show) ---- */
+	/* Strict UTF-8 (no overlongs, surrogates, > U+10FFFF): CRS_OK or
+	 * CRS_EINVAL. */
+	int (*utf8_valid)(const char *s);
+	/* A real Jalali date in style (CRS_EINVAL when not a date). */
+	int (*jalali_format)(const struct crs_ymd *j, enum crs_date_style style,
+	                     char *out, size_t outsz);
+	/* A lunar date as typed ("1410/11/15", any digits) and shown
+	 * (CRS_DATE_LONG). */
+	int (*hijri_parse)(const char *s, struct crs_ymd *out);
+	int (*hijri_format)(const struct crs_ymd *h, enum crs_date_style style,
+	                    char *out, size_t outsz);
+	/* 0 = Saturday … 6 = Friday: "شنبه" … "جمعه"; NULL out of range. */
+	const char *(*weekday_name)(int wd);
 
 	/* ---- streaming a result (exports of hundreds of thousands of rows) --- */
 	/* Run one prepared query and call fn for each row as it comes off the
