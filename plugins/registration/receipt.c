@@ -41,8 +41,8 @@
  * DejaVu Sans, which also covers Persian, is the last resort; the URL is
  * set in DejaVu Sans.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* open_memstream: -std=c11 hides POSIX */
 #endif
 
 #include "receipt.h"
@@ -53,7 +53,6 @@
 #include "nid.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,89 +107,46 @@ static const char *const prereq[] = {
 #define NPREREQ (sizeof(prereq) / sizeof(prereq[0]))
 
 /* ------------------------------------------------------------------ */
-/* growing buffer                                                      */
+/* output                                                              */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
+/*
+ * Every format is written to a memory stream (open_memstream(3)), which
+ * grows as needed and keeps a NUL after the bytes, not counted in len.
+ */
+struct out {
+	FILE *f;
+	char *buf;
+	size_t len;
 };
 
-static bool buf_reserve(struct buf *b, size_t n)
+static int out_open(struct out *o)
 {
-	size_t cap;
-	char *p;
-
-	if (b->oom)
-		return false;
-	if (n < b->cap - b->len)
-		return true; /* room for n bytes and a NUL */
-	cap = b->cap ? b->cap : 4096;
-	while (n >= cap - b->len) {
-		if (cap > SIZE_MAX / 2) {
-			b->oom = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
+	o->buf = NULL;
+	o->len = 0;
+	o->f = open_memstream(&o->buf, &o->len);
+	return o->f ? 0 : -ENOMEM;
 }
 
-static void buf_putn(struct buf *b, const char *s, size_t n)
+/*
+ * Close o and, when rc is 0 and every write went through, hand its bytes
+ * to the caller (*buf, *len; the caller frees *buf).  Otherwise free them
+ * and return rc, or -ENOMEM for a failed write: a memory stream fails
+ * only when it cannot grow.
+ */
+static int out_close(struct out *o, int rc, char **buf, size_t *len)
 {
-	if (!buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
+	int bad = ferror(o->f);
 
-static void buf_puts(struct buf *b, const char *s)
-{
-	buf_putn(b, s, strlen(s));
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
+	if (fclose(o->f) != 0 || bad)
+		rc = rc ? rc : -ENOMEM;
+	o->f = NULL;
+	if (rc) {
+		free(o->buf);
+		o->buf = NULL;
+		return rc;
 	}
-	if (!buf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-/* Hand the buffer to the caller, shrunk to fit. */
-static int buf_finish(struct buf *b, char **out, size_t *len)
-{
-	char *p;
-
-	if (b->oom || !b->p) {
-		free(b->p);
-		return -ENOMEM;
-	}
-	p = realloc(b->p, b->len + 1);
-	*out = p ? p : b->p;
-	*len = b->len;
+	*buf = o->buf;
+	*len = o->len;
 	return 0;
 }
 
@@ -596,7 +552,7 @@ static bool qr_dark(const QRcode *q, int x, int y)
 /* HTML                                                                */
 
 /* The first n bytes of s, escaped. */
-static void html_escn(struct buf *b, const char *s, size_t n)
+static void html_escn(FILE *out, const char *s, size_t n)
 {
 	const char *run = s, *end = s + n;
 
@@ -611,30 +567,30 @@ static void html_escn(struct buf *b, const char *s, size_t n)
 		case '\'': e = "&#39;"; break;
 		default: continue;
 		}
-		buf_putn(b, run, (size_t)(s - run));
-		buf_puts(b, e);
+		fwrite(run, 1, (size_t)(s - run), out);
+		fputs(e, out);
 		run = s + 1;
 	}
-	buf_putn(b, run, (size_t)(s - run));
+	fwrite(run, 1, (size_t)(s - run), out);
 }
 
-static void html_esc(struct buf *b, const char *s)
+static void html_esc(FILE *out, const char *s)
 {
-	html_escn(b, s, strlen(s));
+	html_escn(out, s, strlen(s));
 }
 
 /* A static text: markers become <bdi dir="ltr">, the rest is escaped. */
-static void html_static(struct buf *b, const char *s)
+static void html_static(FILE *out, const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, LTR_OPEN LTR_CLOSE);
 
-		html_escn(b, s, n);
+		html_escn(out, s, n);
 		s += n;
 		if (*s == LTR_OPEN[0])
-			buf_puts(b, "<bdi dir=\"ltr\">");
+			fputs("<bdi dir=\"ltr\">", out);
 		else if (*s == LTR_CLOSE[0])
-			buf_puts(b, "</bdi>");
+			fputs("</bdi>", out);
 		if (*s)
 			s++;
 	}
@@ -697,16 +653,16 @@ static const char html_css[] =
 	".qr svg{width:24mm;height:24mm}th,td{padding:.6mm 1.2mm}"
 	"}";
 
-static void html_qr(struct buf *b, const QRcode *q)
+static void html_qr(FILE *out, const QRcode *q)
 {
 	int side = q->width + 2 * QR_QUIET;
 
-	buf_printf(b,
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-		   "aria-label=\"QR\" viewBox=\"0 0 %d %d\" "
-		   "shape-rendering=\"crispEdges\"><rect width=\"%d\" "
-		   "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-		   side, side, side, side);
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		"aria-label=\"QR\" viewBox=\"0 0 %d %d\" "
+		"shape-rendering=\"crispEdges\"><rect width=\"%d\" "
+		"height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+		side, side, side, side);
 	for (int y = 0; y < q->width; y++) {
 		for (int x = 0; x < q->width;) {
 			int x0 = x;
@@ -717,66 +673,66 @@ static void html_qr(struct buf *b, const QRcode *q)
 			}
 			while (x < q->width && qr_dark(q, x, y))
 				x++;
-			buf_printf(b, "M%d %dh%dv1h-%dz", x0 + QR_QUIET,
-				   y + QR_QUIET, x - x0, x - x0);
+			fprintf(out, "M%d %dh%dv1h-%dz", x0 + QR_QUIET,
+				y + QR_QUIET, x - x0, x - x0);
 		}
 	}
-	buf_puts(b, "\"/></svg>");
+	fputs("\"/></svg>", out);
 }
 
-static void html_value(struct buf *b, const struct field *f)
+static void html_value(FILE *out, const struct field *f)
 {
 	if (!f->value || !*f->value) {
-		buf_puts(b, DASH);
+		fputs(DASH, out);
 		return;
 	}
 	/* <bdi> isolates every value from its neighbours */
-	buf_puts(b, f->ltr ? "<bdi dir=\"ltr\">" : "<bdi>");
-	html_esc(b, f->value);
-	buf_puts(b, "</bdi>");
+	fputs(f->ltr ? "<bdi dir=\"ltr\">" : "<bdi>", out);
+	html_esc(out, f->value);
+	fputs("</bdi>", out);
 }
 
-static void html_cell(struct buf *b, const struct field *f, int span)
+static void html_cell(FILE *out, const struct field *f, int span)
 {
-	buf_puts(b, "<th scope=\"row\">");
-	html_esc(b, f->label);
-	buf_puts(b, "</th><td");
+	fputs("<th scope=\"row\">", out);
+	html_esc(out, f->label);
+	fputs("</th><td", out);
 	if (span > 1)
-		buf_printf(b, " colspan=\"%d\"", span);
+		fprintf(out, " colspan=\"%d\"", span);
 	if (f->strong)
-		buf_puts(b, " class=\"strong\"");
-	buf_puts(b, ">");
-	html_value(b, f);
-	buf_puts(b, "</td>");
+		fputs(" class=\"strong\"", out);
+	fputs(">", out);
+	html_value(out, f);
+	fputs("</td>", out);
 }
 
-static void html_section(struct buf *b, const struct section *s)
+static void html_section(FILE *out, const struct section *s)
 {
-	buf_puts(b, "<section><h2>");
-	html_esc(b, s->title);
-	buf_puts(b, "</h2>");
+	fputs("<section><h2>", out);
+	html_esc(out, s->title);
+	fputs("</h2>", out);
 	if (s->n) {
-		buf_puts(b, "<table>");
+		fputs("<table>", out);
 		for (int i = 0; i < s->n;) {
-			buf_puts(b, "<tr>");
+			fputs("<tr>", out);
 			if (s->f[i].wide || i + 1 >= s->n || s->f[i + 1].wide) {
-				html_cell(b, &s->f[i], 3);
+				html_cell(out, &s->f[i], 3);
 				i++;
 			} else {
-				html_cell(b, &s->f[i], 1);
-				html_cell(b, &s->f[i + 1], 1);
+				html_cell(out, &s->f[i], 1);
+				html_cell(out, &s->f[i + 1], 1);
 				i += 2;
 			}
-			buf_puts(b, "</tr>");
+			fputs("</tr>", out);
 		}
-		buf_puts(b, "</table>");
+		fputs("</table>", out);
 	}
 	if (s->note) {
-		buf_puts(b, "<p class=\"notice\">");
-		html_static(b, s->note);
-		buf_puts(b, "</p>");
+		fputs("<p class=\"notice\">", out);
+		html_static(out, s->note);
+		fputs("</p>", out);
 	}
-	buf_puts(b, "</section>");
+	fputs("</section>", out);
 }
 
 /* What the HTML and the PDF both start from: checked input, the view of
@@ -802,7 +758,8 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
-	struct buf b = {0};
+	struct out o;
+	FILE *out;
 	QRcode *q;
 	int rc;
 
@@ -812,52 +769,57 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 	*len = 0;
 	if ((rc = render_begin(r, &v, &q, sec)) < 0)
 		return rc;
+	if ((rc = out_open(&o)) < 0)
+		goto done;
+	out = o.f;
 
-	buf_puts(&b, "<!doctype html>\n<html lang=\"fa\" dir=\"rtl\">\n<head>\n"
-		 "<meta charset=\"utf-8\">\n"
-		 "<meta name=\"viewport\" content=\"width=device-width, "
-		 "initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n"
-		 "<title>");
-	html_esc(&b, T_TITLE " - ");
-	html_esc(&b, v.tracking);
-	buf_puts(&b, "</title>\n<style>");
-	buf_puts(&b, html_css);
-	buf_puts(&b, "</style>\n</head>\n<body>\n<main class=\"sheet\">\n"
-		 "<header><div><p class=\"org\">" T_ORG "</p><h1>" T_TITLE
-		 "</h1><p class=\"track\">" T_TRACKING ": <b>");
-	html_esc(&b, v.tracking);
-	buf_puts(&b, "</b></p></div>\n<figure class=\"qr\">");
-	html_qr(&b, q);
-	buf_puts(&b, "<figcaption>" T_VERIFY);
+	fputs("<!doctype html>\n<html lang=\"fa\" dir=\"rtl\">\n<head>\n"
+	      "<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, "
+	      "initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n"
+	      "<title>", out);
+	html_esc(out, T_TITLE " - ");
+	html_esc(out, v.tracking);
+	fputs("</title>\n<style>", out);
+	fputs(html_css, out);
+	fputs("</style>\n</head>\n<body>\n<main class=\"sheet\">\n"
+	      "<header><div><p class=\"org\">" T_ORG "</p><h1>" T_TITLE
+	      "</h1><p class=\"track\">" T_TRACKING ": <b>", out);
+	html_esc(out, v.tracking);
+	fputs("</b></p></div>\n<figure class=\"qr\">", out);
+	html_qr(out, q);
+	fputs("<figcaption>" T_VERIFY, out);
 	if (v.url && *v.url) {
-		buf_puts(&b, "<span class=\"url\">");
-		html_esc(&b, v.url);
-		buf_puts(&b, "</span>");
+		fputs("<span class=\"url\">", out);
+		html_esc(out, v.url);
+		fputs("</span>", out);
 	}
-	buf_puts(&b, "</figcaption></figure></header>\n");
+	fputs("</figcaption></figure></header>\n", out);
 	for (int i = 0; i < NSEC; i++) {
-		html_section(&b, &sec[i]);
-		buf_puts(&b, "\n");
+		html_section(out, &sec[i]);
+		fputs("\n", out);
 	}
-	buf_puts(&b, "<section><h2>" S_PREREQ "</h2><ol>");
+	fputs("<section><h2>" S_PREREQ "</h2><ol>", out);
 	for (size_t i = 0; i < NPREREQ; i++) {
 		char n[8], fa[24];
 
 		snprintf(n, sizeof(n), "%zu-", i + 1);
 		fa_digits(n, fa, sizeof(fa));
-		buf_printf(&b, "<li><span class=\"n\">%s</span>", fa);
-		html_static(&b, prereq[i]);
-		buf_puts(&b, "</li>");
+		fprintf(out, "<li><span class=\"n\">%s</span>", fa);
+		html_static(out, prereq[i]);
+		fputs("</li>", out);
 	}
-	buf_puts(&b, "</ol></section>\n<footer><span>" T_ISSUED ": ");
-	html_esc(&b, v.issued);
-	buf_puts(&b, "</span><span>" T_ORG " - " T_SYSTEM "</span></footer>\n"
-		 "</main>\n<p class=\"hint noprint\">" T_PRINT_HINT "</p>\n"
-		 "</body>\n</html>\n");
+	fputs("</ol></section>\n<footer><span>" T_ISSUED ": ", out);
+	html_esc(out, v.issued);
+	fputs("</span><span>" T_ORG " - " T_SYSTEM "</span></footer>\n"
+	      "</main>\n<p class=\"hint noprint\">" T_PRINT_HINT "</p>\n"
+	      "</body>\n</html>\n", out);
 
+	rc = out_close(&o, 0, html, len);
+done:
 	QRcode_free(q);
 	view_free(&v);
-	return buf_finish(&b, html, len);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -866,34 +828,35 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 #define LRM "\u200E"
 
 /* A static text with markers as LRM pairs. */
-static void text_static(struct buf *b, const char *s)
+static void text_static(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == LTR_OPEN[0] || *s == LTR_CLOSE[0])
-			buf_puts(b, LRM);
+			fputs(LRM, out);
 		else
-			buf_putn(b, s, 1);
+			fputc(*s, out);
 	}
 }
 
-static void text_field(struct buf *b, const struct field *f)
+static void text_field(FILE *out, const struct field *f)
 {
-	buf_puts(b, f->label);
-	buf_puts(b, ": ");
+	fputs(f->label, out);
+	fputs(": ", out);
 	if (!f->value || !*f->value)
-		buf_puts(b, DASH);
+		fputs(DASH, out);
 	else if (f->ltr)
-		buf_printf(b, LRM "%s" LRM, f->value);
+		fprintf(out, LRM "%s" LRM, f->value);
 	else
-		buf_puts(b, f->value);
-	buf_puts(b, "\n");
+		fputs(f->value, out);
+	fputs("\n", out);
 }
 
 int receipt_text(const struct receipt *r, char **text, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
-	struct buf b = {0};
+	struct out o;
+	FILE *out;
 	int rc;
 
 	if (!text || !len)
@@ -905,35 +868,40 @@ int receipt_text(const struct receipt *r, char **text, size_t *len)
 	if ((rc = view_init(r, &v)) < 0)
 		return rc;
 	build_sections(&v, sec);
+	if ((rc = out_open(&o)) < 0)
+		goto done;
+	out = o.f;
 
-	buf_puts(&b, T_ORG "\n" T_TITLE "\n\n");
+	fputs(T_ORG "\n" T_TITLE "\n\n", out);
 	for (int i = 0; i < NSEC; i++) {
-		buf_printf(&b, "■ %s\n", sec[i].title);
+		fprintf(out, "■ %s\n", sec[i].title);
 		for (int k = 0; k < sec[i].n; k++)
-			text_field(&b, &sec[i].f[k]);
+			text_field(out, &sec[i].f[k]);
 		if (sec[i].note) {
-			text_static(&b, sec[i].note);
-			buf_puts(&b, "\n");
+			text_static(out, sec[i].note);
+			fputs("\n", out);
 		}
-		buf_puts(&b, "\n");
+		fputs("\n", out);
 	}
-	buf_puts(&b, "■ " S_PREREQ "\n");
+	fputs("■ " S_PREREQ "\n", out);
 	for (size_t i = 0; i < NPREREQ; i++) {
 		char n[8], fa[24];
 
 		snprintf(n, sizeof(n), "%zu", i + 1);
 		fa_digits(n, fa, sizeof(fa));
-		buf_printf(&b, "%s- ", fa);
-		text_static(&b, prereq[i]);
-		buf_puts(&b, "\n");
+		fprintf(out, "%s- ", fa);
+		text_static(out, prereq[i]);
+		fputs("\n", out);
 	}
 	if (v.url && *v.url)
-		buf_printf(&b, "\n" T_VERIFY ":\n%s\n", v.url);
-	buf_printf(&b, "\n" T_ISSUED ": %s\n" T_ORG " - " T_SYSTEM "\n",
-		   v.issued);
+		fprintf(out, "\n" T_VERIFY ":\n%s\n", v.url);
+	fprintf(out, "\n" T_ISSUED ": %s\n" T_ORG " - " T_SYSTEM "\n",
+		v.issued);
 
+	rc = out_close(&o, 0, text, len);
+done:
 	view_free(&v);
-	return buf_finish(&b, text, len);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1310,34 +1278,13 @@ static void prereqs(struct pdf *p)
 	}
 }
 
-struct membuf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t membuf_write(void *closure, const unsigned char *data,
+/* cairo's output: straight into the memory stream */
+static cairo_status_t stream_write(void *closure, const unsigned char *data,
 				   unsigned int length)
 {
-	struct membuf *m = closure;
-
-	if (length > m->cap - m->len) {
-		size_t cap = m->cap ? m->cap : 65536;
-		unsigned char *np;
-
-		while (length > cap - m->len) {
-			if (cap > SIZE_MAX / 2)
-				return CAIRO_STATUS_WRITE_ERROR;
-			cap *= 2;
-		}
-		np = realloc(m->p, cap);
-		if (!np)
-			return CAIRO_STATUS_WRITE_ERROR;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, data, length);
-	m->len += length;
-	return CAIRO_STATUS_SUCCESS;
+	return fwrite(data, 1, length, closure) == length
+		       ? CAIRO_STATUS_SUCCESS
+		       : CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* "2024-11-15T14:30:00+03:30" for the PDF's CreationDate: the issue time,
@@ -1374,7 +1321,7 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
-	struct membuf mb = {0};
+	struct out o = {0};
 	struct pdf p = {0};
 	PangoFontMap *fm = NULL;
 	cairo_surface_t *s = NULL;
@@ -1391,12 +1338,14 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 	if ((rc = render_begin(r, &v, &q, sec)) < 0)
 		return rc;
 	p.v = &v;
+	if ((rc = out_open(&o)) < 0)
+		goto done;
 
-	s = cairo_pdf_surface_create_for_stream(membuf_write, &mb, PAGE_W,
+	s = cairo_pdf_surface_create_for_stream(stream_write, o.f, PAGE_W,
 						PAGE_H);
 	if ((st = cairo_surface_status(s)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_rc(st);
-		goto out;
+		goto done;
 	}
 	cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, T_TITLE);
@@ -1409,7 +1358,7 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 	p.cr = cairo_create(s);
 	if ((st = cairo_status(p.cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_rc(st);
-		goto out;
+		goto done;
 	}
 
 	/* pango's per-thread default map: see the comment at the top */
@@ -1418,7 +1367,7 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 		g_object_ref(fm);
 	if (!fm) {
 		rc = -ENOMEM;
-		goto out;
+		goto done;
 	}
 	p.rtl = pango_font_map_create_context(fm);
 	p.ltr = pango_font_map_create_context(fm);
@@ -1460,17 +1409,17 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 
 	if ((st = cairo_status(p.cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_rc(st);
-		goto out;
+		goto done;
 	}
 	cairo_destroy(p.cr);
 	p.cr = NULL;
 	cairo_surface_finish(s);
 	if ((st = cairo_surface_status(s)) != CAIRO_STATUS_SUCCESS) {
 		rc = st == CAIRO_STATUS_WRITE_ERROR ? -ENOMEM : cairo_rc(st);
-		goto out;
+		goto done;
 	}
 	rc = 0;
-out:
+done:
 	for (int i = 0; i < NFONT; i++)
 		if (p.font[i])
 			pango_font_description_free(p.font[i]);
@@ -1490,15 +1439,14 @@ out:
 		g_object_unref(fm);
 	QRcode_free(q);
 	view_free(&v);
-	if (rc == 0 && mb.len > 0) {
-		unsigned char *shrunk = realloc(mb.p, mb.len);
+	if (o.f) {
+		char *bytes;
 
-		*pdf = shrunk ? shrunk : mb.p;
-		*len = mb.len;
-	} else {
-		free(mb.p);
+		if (rc == 0 && ftell(o.f) <= 0)
+			rc = -EIO; /* cairo wrote nothing yet said nothing */
+		rc = out_close(&o, rc, &bytes, len);
 		if (rc == 0)
-			rc = -EIO;
+			*pdf = (unsigned char *)bytes;
 	}
 	return rc;
 }
