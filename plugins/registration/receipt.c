@@ -47,10 +47,7 @@
 
 #include "receipt.h"
 
-#include "digits.h"
-#include "hijri.h"
-#include "jalali.h"
-#include "nid.h"
+#include <crs/plugin.h>
 
 #include <errno.h>
 #include <stdbool.h>
@@ -154,9 +151,9 @@ static int out_close(struct out *o, int rc, char **buf, size_t *len)
 /* input checks and cleaning                                           */
 
 
-static bool opt_utf8_ok(const char *s)
+static bool opt_utf8_ok(const struct crs_api *api, const char *s)
 {
-	return !s || digits_utf8_valid(s);
+	return !s || api->utf8_valid(s) == CRS_OK;
 }
 
 static bool digits_n(const char *s, size_t n)
@@ -178,7 +175,8 @@ static bool digits_n(const char *s, size_t n)
  * RECEIPT_FIELD_MAX bytes are cut at a character and end in "…".  NULL stays NULL
  * (*oom false); NULL with *oom true means out of memory.
  */
-static char *clean_dup(const char *s, bool fa, bool *oom)
+static char *clean_dup(const struct crs_api *api, const char *s, bool fa,
+		       bool *oom)
 {
 	size_t n, o = 0;
 	char *out;
@@ -193,7 +191,7 @@ static char *clean_dup(const char *s, bool fa, bool *oom)
 		return NULL;
 	}
 	if (fa) {
-		if (nid_digits_persian(s, out, 2 * n + 1) != NID_OK) {
+		if (api->digits_persian(s, out, 2 * n + 1) != CRS_OK) {
 			free(out);
 			*oom = true; /* cannot happen: 2n + 1 is always enough */
 			return NULL;
@@ -233,7 +231,8 @@ static char *clean_dup(const char *s, bool fa, bool *oom)
 }
 
 /* "1234567" -> "۱٬۲۳۴٬۵۶۷": Persian digits, U+066C between groups. */
-static void fa_group(unsigned long long v, char *out, size_t outsz)
+static void fa_group(const struct crs_api *api, unsigned long long v,
+		     char *out, size_t outsz)
 {
 	char dec[32], grp[64];
 	int n = snprintf(dec, sizeof(dec), "%llu", v);
@@ -247,34 +246,41 @@ static void fa_group(unsigned long long v, char *out, size_t outsz)
 		grp[o++] = dec[i];
 	}
 	grp[o] = '\0';
-	if (nid_digits_persian(grp, out, outsz) != NID_OK && outsz)
+	if (api->digits_persian(grp, out, outsz) != CRS_OK && outsz)
 		out[0] = '\0';
 }
 
 /* Persian digits of a short ASCII string into a fixed buffer. */
-static void fa_digits(const char *ascii, char *out, size_t outsz)
+static void fa_digits(const struct crs_api *api, const char *ascii,
+		      char *out, size_t outsz)
 {
-	if (nid_digits_persian(ascii, out, outsz) != NID_OK && outsz)
+	if (api->digits_persian(ascii, out, outsz) != CRS_OK && outsz)
 		out[0] = '\0';
 }
 
 /* ------------------------------------------------------------------ */
 /* the model                                                           */
 
+/* Room for a date as the table formats it: "چهارشنبه ۳۱ اردیبهشت ۱۴۰۳"
+ * takes 47 bytes, the longest lunar one ("۳۰ جمادی‌الثانی ۱۴۱۰") fewer. */
+#define DATE_SIZE 96
+
 struct view {
 	char tracking[32];
 	char nid[32];
 	char serial[16];
-	char birth[JALALI_FMT_FA_LONG_SIZE + JALALI_FMT_FA_SIZE + 8];
-	char lunar[HIJRI_FMT_FA_LONG_SIZE];
+	char birth[2 * DATE_SIZE + 4];  /* "۱۹ خرداد ۱۳۶۹ (۱۳۶۹/۰۳/۱۹)" */
+	char lunar[DATE_SIZE];
 	const char *gender, *religion, *shift, *pay_state;
 	char *name, *mother, *mobile;
 	bool has_appt;
 	char *office, *address, *phone;
-	char appt[JALALI_FMT_FA_LONG_SIZE + 32];
+	char appt[DATE_SIZE];           /* "شنبه ۱۰ آذر ۱۴۰۳" */
 	char *gateway, *rrn;
 	char amount[160];
-	char issued[JALALI_FMT_FA_LONG_SIZE + 48];
+	char issued[DATE_SIZE + 32];    /* "۲۸ آبان ۱۴۰۳، ساعت ۱۰:۴۲" */
+	char issued_iso[32];            /* "2024-11-18T10:42:00+03:30" or "" */
+	char prereq_no[NPREREQ][8];     /* "۱" … */
 	char *url; /* ASCII digits kept */
 	const char *qr;
 };
@@ -315,27 +321,32 @@ static const char *const pay_states[][2] = {
 	{"failed", "ناموفق"}, {"expired", "منقضی"},
 	{"reversed", "برگشت داده شد"}, {NULL, NULL}};
 
-/* "شنبه ۱۰ آذر ۱۴۰۳" */
-static int fa_date_weekday(int y, int m, int d, char *out, size_t outsz)
+/* The issue time as an ISO 8601 instant for the PDF's CreationDate, so
+ * that the same receipt gives the same document; "" if Tehran had no such
+ * time. */
+static void issued_iso(const struct crs_api *api, const struct receipt *r,
+		       char out[32])
 {
-	struct jalali_date jd = {y, m, d};
-	char lng[JALALI_FMT_FA_LONG_SIZE];
+	struct crs_ymd d = {r->issued_jy, r->issued_jm, r->issued_jd};
 	int32_t jdn;
+	int64_t ms;
 
-	if (jalali_to_jdn(&jd, &jdn) != JALALI_OK ||
-	    jalali_format_fa_long(&jd, lng, sizeof(lng)) != JALALI_OK)
-		return -EINVAL;
-	snprintf(out, outsz, "%s %s", jalali_weekday_name(jalali_weekday(jdn)),
-		 lng);
-	return 0;
+	out[0] = '\0';
+	if (api->jalali_to_jdn(&d, &jdn) == CRS_OK &&
+	    api->tehran_to_unix_ms(jdn, r->issued_hour * 3600 + r->issued_min * 60,
+				   &ms) == CRS_OK)
+		api->iso_tehran(ms, out);
 }
 
 /* Check r and fill v; on failure v holds nothing to free. */
-static int view_init(const struct receipt *r, struct view *v)
+static int view_init(const struct crs_api *api, const struct receipt *r,
+		     struct view *v)
 {
-	struct jalali_date jd;
-	struct hijri_date hd;
-	char tmp[64], lng[JALALI_FMT_FA_LONG_SIZE], num[JALALI_FMT_FA_SIZE];
+	const struct crs_ymd birth = {r->birth_jy, r->birth_jm, r->birth_jd};
+	const struct crs_ymd appt = {r->appt_jy, r->appt_jm, r->appt_jd};
+	const struct crs_ymd issued = {r->issued_jy, r->issued_jm, r->issued_jd};
+	struct crs_ymd lunar;
+	char tmp[64], lng[DATE_SIZE], num[DATE_SIZE], hm[16];
 	char rial[64], toman[64];
 	bool oom = false;
 	const char *strs[] = {
@@ -349,25 +360,30 @@ static int view_init(const struct receipt *r, struct view *v)
 	    !digits_n(r->serial, 6))
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if (!opt_utf8_ok(strs[i]))
+		if (!opt_utf8_ok(api, strs[i]))
 			return -EINVAL;
-	if (!jalali_valid(r->birth_jy, r->birth_jm, r->birth_jd) ||
-	    !r->birth_lunar || hijri_parse(r->birth_lunar, &hd) != HIJRI_OK)
+	/* the table's formatters refuse a date that is not a real one */
+	if (api->jalali_format(&birth, CRS_DATE_LONG, lng, sizeof(lng)) ||
+	    api->jalali_format(&birth, CRS_DATE_NUMERIC, num, sizeof(num)) ||
+	    !r->birth_lunar || api->hijri_parse(r->birth_lunar, &lunar) ||
+	    api->hijri_format(&lunar, CRS_DATE_LONG, v->lunar, sizeof(v->lunar)))
 		return -EINVAL;
+	snprintf(v->birth, sizeof(v->birth), "%s (%s)", lng, num);
 	if (!(v->gender = word(r->gender, genders)) ||
 	    !(v->religion = word(r->religion, religions)) ||
 	    !(v->pay_state = word(r->payment_state, pay_states)))
 		return -EINVAL;
 	v->has_appt = r->office_name && r->appt_jy;
 	if (v->has_appt) {
-		if (!jalali_valid(r->appt_jy, r->appt_jm, r->appt_jd) ||
+		if (api->jalali_format(&appt, CRS_DATE_WEEKDAY, v->appt,
+				       sizeof(v->appt)) ||
 		    !(v->shift = word(r->shift, shifts)))
 			return -EINVAL;
 	} else if (r->office_name || r->appt_jy || r->appt_jm || r->appt_jd) {
 		return -EINVAL;
 	}
 	if (r->amount_rial < 0 ||
-	    !jalali_valid(r->issued_jy, r->issued_jm, r->issued_jd) ||
+	    api->jalali_format(&issued, CRS_DATE_LONG, lng, sizeof(lng)) ||
 	    r->issued_hour < 0 || r->issued_hour > 23 || r->issued_min < 0 ||
 	    r->issued_min > 59)
 		return -EINVAL;
@@ -379,25 +395,18 @@ static int view_init(const struct receipt *r, struct view *v)
 			return -EINVAL;
 	v->qr = r->qr_payload;
 
-	fa_digits(r->tracking_code, v->tracking, sizeof(v->tracking));
-	fa_digits(r->national_id, v->nid, sizeof(v->nid));
-	fa_digits(r->serial, v->serial, sizeof(v->serial));
+	fa_digits(api, r->tracking_code, v->tracking, sizeof(v->tracking));
+	fa_digits(api, r->national_id, v->nid, sizeof(v->nid));
+	fa_digits(api, r->serial, v->serial, sizeof(v->serial));
 
-	jd = (struct jalali_date){r->birth_jy, r->birth_jm, r->birth_jd};
-	if (jalali_format_fa_long(&jd, lng, sizeof(lng)) != JALALI_OK ||
-	    jalali_format_fa(&jd, num, sizeof(num)) != JALALI_OK ||
-	    hijri_format_fa_long(&hd, v->lunar, sizeof(v->lunar)) != HIJRI_OK)
-		return -EINVAL;
-	snprintf(v->birth, sizeof(v->birth), "%s (%s)", lng, num);
-
-	fa_group((unsigned long long)r->amount_rial, rial, sizeof(rial));
-	fa_group((unsigned long long)(r->amount_rial / 10), toman,
+	fa_group(api, (unsigned long long)r->amount_rial, rial, sizeof(rial));
+	fa_group(api, (unsigned long long)(r->amount_rial / 10), toman,
 		 sizeof(toman));
 	if (r->amount_rial % 10) { /* a fraction of a toman: "۱۲٫۵" */
 		char frac[8];
 
 		snprintf(tmp, sizeof(tmp), "%d", (int)(r->amount_rial % 10));
-		fa_digits(tmp, frac, sizeof(frac));
+		fa_digits(api, tmp, frac, sizeof(frac));
 		snprintf(v->amount, sizeof(v->amount), "%s ریال (%s٫%s تومان)",
 			 rial, toman, frac);
 	} else {
@@ -405,16 +414,14 @@ static int view_init(const struct receipt *r, struct view *v)
 			 rial, toman);
 	}
 
-	if (v->has_appt &&
-	    fa_date_weekday(r->appt_jy, r->appt_jm, r->appt_jd, v->appt,
-			    sizeof(v->appt)) < 0)
-		return -EINVAL;
-	jd = (struct jalali_date){r->issued_jy, r->issued_jm, r->issued_jd};
-	if (jalali_format_fa_long(&jd, lng, sizeof(lng)) != JALALI_OK)
-		return -EINVAL;
 	snprintf(tmp, sizeof(tmp), "%02d:%02d", r->issued_hour, r->issued_min);
-	fa_digits(tmp, num, sizeof(num));
-	snprintf(v->issued, sizeof(v->issued), "%s، ساعت %s", lng, num);
+	fa_digits(api, tmp, hm, sizeof(hm));
+	snprintf(v->issued, sizeof(v->issued), "%s، ساعت %s", lng, hm);
+	issued_iso(api, r, v->issued_iso);
+	for (size_t i = 0; i < NPREREQ; i++) {
+		snprintf(tmp, sizeof(tmp), "%zu", i + 1);
+		fa_digits(api, tmp, v->prereq_no[i], sizeof(v->prereq_no[i]));
+	}
 
 	if (r->first_name || r->last_name) {
 		size_t n = (r->first_name ? strlen(r->first_name) : 0) +
@@ -426,17 +433,17 @@ static int view_init(const struct receipt *r, struct view *v)
 		snprintf(full, n, "%s%s%s", r->first_name ? r->first_name : "",
 			 r->first_name && r->last_name ? " " : "",
 			 r->last_name ? r->last_name : "");
-		v->name = clean_dup(full, true, &oom);
+		v->name = clean_dup(api, full, true, &oom);
 		free(full);
 	}
-	v->mother = clean_dup(r->mother_name, true, &oom);
-	v->mobile = clean_dup(r->mobile, true, &oom);
-	v->gateway = clean_dup(r->gateway_title, true, &oom);
-	v->rrn = clean_dup(r->payment_reference, true, &oom);
-	v->url = clean_dup(r->verify_url, false, &oom);
+	v->mother = clean_dup(api, r->mother_name, true, &oom);
+	v->mobile = clean_dup(api, r->mobile, true, &oom);
+	v->gateway = clean_dup(api, r->gateway_title, true, &oom);
+	v->rrn = clean_dup(api, r->payment_reference, true, &oom);
+	v->url = clean_dup(api, r->verify_url, false, &oom);
 	if (v->has_appt) {
-		v->office = clean_dup(r->office_name, true, &oom);
-		v->address = clean_dup(r->office_address, true, &oom);
+		v->office = clean_dup(api, r->office_name, true, &oom);
+		v->address = clean_dup(api, r->office_address, true, &oom);
 		if (r->office_phone) {
 			size_t n = strlen(r->office_phone) +
 				   (r->office_city_code ?
@@ -451,7 +458,7 @@ static int view_init(const struct receipt *r, struct view *v)
 					 r->office_city_code : "",
 					 r->office_city_code ? "-" : "",
 					 r->office_phone);
-				v->phone = clean_dup(ph, true, &oom);
+				v->phone = clean_dup(api, ph, true, &oom);
 				free(ph);
 			}
 		}
@@ -737,14 +744,14 @@ static void html_section(FILE *out, const struct section *s)
 
 /* What the HTML and the PDF both start from: checked input, the view of
  * it, its QR code and its sections.  On failure nothing is left to free. */
-static int render_begin(const struct receipt *r, struct view *v, QRcode **q,
-                        struct section *sec)
+static int render_begin(const struct crs_api *api, const struct receipt *r,
+			struct view *v, QRcode **q, struct section *sec)
 {
 	int rc;
 
-	if (!r)
+	if (!api || !r)
 		return -EINVAL;
-	if ((rc = view_init(r, v)) < 0)
+	if ((rc = view_init(api, r, v)) < 0)
 		return rc;
 	if (!(*q = qr_make(v->qr))) {
 		view_free(v);
@@ -754,7 +761,8 @@ static int render_begin(const struct receipt *r, struct view *v, QRcode **q,
 	return 0;
 }
 
-int receipt_html(const struct receipt *r, char **html, size_t *len)
+int receipt_html(const struct crs_api *api, const struct receipt *r,
+		 char **html, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
@@ -767,7 +775,7 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 		return -EINVAL;
 	*html = NULL;
 	*len = 0;
-	if ((rc = render_begin(r, &v, &q, sec)) < 0)
+	if ((rc = render_begin(api, r, &v, &q, sec)) < 0)
 		return rc;
 	if ((rc = out_open(&o)) < 0)
 		goto done;
@@ -801,11 +809,8 @@ int receipt_html(const struct receipt *r, char **html, size_t *len)
 	}
 	fputs("<section><h2>" S_PREREQ "</h2><ol>", out);
 	for (size_t i = 0; i < NPREREQ; i++) {
-		char n[8], fa[24];
-
-		snprintf(n, sizeof(n), "%zu-", i + 1);
-		fa_digits(n, fa, sizeof(fa));
-		fprintf(out, "<li><span class=\"n\">%s</span>", fa);
+		fprintf(out, "<li><span class=\"n\">%s-</span>",
+			v.prereq_no[i]);
 		html_static(out, prereq[i]);
 		fputs("</li>", out);
 	}
@@ -851,7 +856,8 @@ static void text_field(FILE *out, const struct field *f)
 	fputs("\n", out);
 }
 
-int receipt_text(const struct receipt *r, char **text, size_t *len)
+int receipt_text(const struct crs_api *api, const struct receipt *r,
+		 char **text, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
@@ -863,9 +869,9 @@ int receipt_text(const struct receipt *r, char **text, size_t *len)
 		return -EINVAL;
 	*text = NULL;
 	*len = 0;
-	if (!r)
+	if (!api || !r)
 		return -EINVAL;
-	if ((rc = view_init(r, &v)) < 0)
+	if ((rc = view_init(api, r, &v)) < 0)
 		return rc;
 	build_sections(&v, sec);
 	if ((rc = out_open(&o)) < 0)
@@ -885,11 +891,7 @@ int receipt_text(const struct receipt *r, char **text, size_t *len)
 	}
 	fputs("■ " S_PREREQ "\n", out);
 	for (size_t i = 0; i < NPREREQ; i++) {
-		char n[8], fa[24];
-
-		snprintf(n, sizeof(n), "%zu", i + 1);
-		fa_digits(n, fa, sizeof(fa));
-		fprintf(out, "%s- ", fa);
+		fprintf(out, "%s- ", v.prereq_no[i]);
 		text_static(out, prereq[i]);
 		fputs("\n", out);
 	}
@@ -1263,16 +1265,15 @@ static void prereqs(struct pdf *p)
 
 	section_title(p, S_PREREQ);
 	for (size_t i = 0; i < NPREREQ; i++) {
-		char n[8], fa[24];
+		char n[16];
 		double h = lay_text(p, p->lay, prereq[i], F_BODY, W - num_w,
 				    PANGO_ALIGN_RIGHT);
 
 		need(p, h);
 		cairo_set_source_rgb(p->cr, INK, INK, INK);
 		show(p, p->lay, MARGIN, p->y);
-		snprintf(n, sizeof(n), "%zu-", i + 1);
-		fa_digits(n, fa, sizeof(fa));
-		lay_text(p, p->lay, fa, F_BOLD, num_w, PANGO_ALIGN_RIGHT);
+		snprintf(n, sizeof(n), "%s-", p->v->prereq_no[i]);
+		lay_text(p, p->lay, n, F_BOLD, num_w, PANGO_ALIGN_RIGHT);
 		show(p, p->lay, PAGE_W - MARGIN - num_w, p->y);
 		p->y += h + 1.5;
 	}
@@ -1287,26 +1288,6 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data,
 		       : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* "2024-11-15T14:30:00+03:30" for the PDF's CreationDate: the issue time,
- * so the same receipt gives the same document. */
-static void iso_time(const struct receipt *r, char *out, size_t outsz)
-{
-	struct jalali_date jd = {r->issued_jy, r->issued_jm, r->issued_jd};
-	int32_t jdn;
-	int gy, gm, gd, off;
-	time_t t;
-
-	out[0] = '\0';
-	if (jalali_to_jdn(&jd, &jdn) != JALALI_OK ||
-	    jalali_jdn_to_gregorian(jdn, &gy, &gm, &gd) != JALALI_OK ||
-	    jalali_tehran_to_utc(jdn, r->issued_hour * 3600 + r->issued_min * 60,
-				 &t) != JALALI_OK)
-		return;
-	off = jalali_tehran_offset_seconds(t) / 60;
-	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:00+%02d:%02d", gy, gm,
-		 gd, r->issued_hour, r->issued_min, off / 60, off % 60);
-}
-
 static int cairo_rc(cairo_status_t st)
 {
 	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : -EIO;
@@ -1317,7 +1298,8 @@ void receipt_thread_release(void)
 	pango_cairo_font_map_set_default(NULL);
 }
 
-int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
+int receipt_pdf(const struct crs_api *api, const struct receipt *r,
+		unsigned char **pdf, size_t *len)
 {
 	struct view v;
 	struct section sec[NSEC];
@@ -1328,14 +1310,13 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 	cairo_font_options_t *fo;
 	cairo_status_t st;
 	QRcode *q;
-	char date[40];
 	int rc;
 
 	if (!pdf || !len)
 		return -EINVAL;
 	*pdf = NULL;
 	*len = 0;
-	if ((rc = render_begin(r, &v, &q, sec)) < 0)
+	if ((rc = render_begin(api, r, &v, &q, sec)) < 0)
 		return rc;
 	p.v = &v;
 	if ((rc = out_open(&o)) < 0)
@@ -1351,10 +1332,9 @@ int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len)
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, T_TITLE);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, T_ORG);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "CRS");
-	iso_time(r, date, sizeof(date));
-	if (date[0])
+	if (v.issued_iso[0])
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-					       date);
+					       v.issued_iso);
 	p.cr = cairo_create(s);
 	if ((st = cairo_status(p.cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_rc(st);

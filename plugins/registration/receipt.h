@@ -18,7 +18,11 @@
  * thousands separator U+066C.
  *
  * Pure: no I/O, no global state of its own, no locale dependence; safe
- * from any number of threads at once.  The PDF renderer uses pango's
+ * from any number of threads at once.  Digits, dates, the weekday and the
+ * Tehran time come from the core's civil functions in the table api (ABI
+ * 1.1: utf8_valid, digits_persian, jalali_format, hijri_parse,
+ * hijri_format, jalali_to_jdn, tehran_to_unix_ms, iso_tehran), which are
+ * pure and thread-safe too; nothing else of the table is used.  The PDF renderer uses pango's
  * per-thread default font map (pango frees it when the thread exits) and
  * its own contexts, layouts and surfaces per call, so no pango object is
  * ever shared between threads.
@@ -42,6 +46,8 @@
 #define CRS_RECEIPT_H
 
 #include <stddef.h>
+
+struct crs_api;
 
 struct receipt {            /* every string UTF-8, already validated by the caller */
 	const char *tracking_code;      /* 9 ASCII digits */
@@ -80,13 +86,16 @@ struct receipt {            /* every string UTF-8, already validated by the call
 
 /* Standalone printable HTML5 document, lang="fa" dir="rtl", inline CSS
  * with a print stylesheet, the QR as inline SVG. */
-int receipt_html(const struct receipt *r, char **html, size_t *len);
+int receipt_html(const struct crs_api *api, const struct receipt *r,
+		 char **html, size_t *len);
 
 /* One A4 page, PDF 1.5, fonts embedded (subsets), QR as vector squares. */
-int receipt_pdf(const struct receipt *r, unsigned char **pdf, size_t *len);
+int receipt_pdf(const struct crs_api *api, const struct receipt *r,
+		unsigned char **pdf, size_t *len);
 
 /* Plain UTF-8 text for an email body, one "label: value" per line. */
-int receipt_text(const struct receipt *r, char **text, size_t *len);
+int receipt_text(const struct crs_api *api, const struct receipt *r,
+		 char **text, size_t *len);
 
 /*
  * Drop the calling thread's pango default font map now (receipt_pdf()

@@ -169,14 +169,14 @@ int receipt_handle(struct crs_req *req, void *inst)
 	if (load(r, req, d) != CRS_OK)
 		return CRS_HANDLED;
 	if (strcmp(format, "html") == 0) {
-		if (receipt_html(&d->rc, &html, &len))
+		if (receipt_html(api, &d->rc, &html, &len))
 			return CRS_ERROR;
 		rc = attachment(r, req, "text/html; charset=utf-8", "html", d, html, len);
 		free(html);
 		return rc;
 	}
 	if (strcmp(format, "pdf") == 0) {
-		if (receipt_pdf(&d->rc, &pdf, &len))
+		if (receipt_pdf(api, &d->rc, &pdf, &len))
 			return CRS_ERROR;
 		rc = attachment(r, req, "application/pdf", "pdf", d, pdf, len);
 		free(pdf);
@@ -268,7 +268,8 @@ int receipt_email_handle(struct crs_req *req, void *inst)
 		return api->fail(req, 400, "FIELD_INVALID", M_EMAIL_INVALID, "email");
 	if (load(r, req, d) != CRS_OK)
 		return CRS_HANDLED;
-	if (receipt_text(&d->rc, &m.text, &tlen) || receipt_pdf(&d->rc, &m.pdf, &m.pdf_len)) {
+	if (receipt_text(api, &d->rc, &m.text, &tlen) ||
+	    receipt_pdf(api, &d->rc, &m.pdf, &m.pdf_len)) {
 		free(m.text);
 		free(m.pdf);
 		return CRS_ERROR;

@@ -5,6 +5,10 @@
  * no complaint when poppler-utils is installed), input checks, timing, and
  * PDFs from several threads at once.
  *
+ * The receipt takes its digits and dates from the plugin table; the test
+ * hands it a table holding the core's own civil functions, as crsd does
+ * (core/api.c), and nothing else.
+ *
  * "test_receipt --write PREFIX" also writes PREFIX.pdf, PREFIX.html,
  * PREFIX.txt and PREFIX-noappt.pdf for the seed's citizen, to look at.
  */
@@ -16,6 +20,10 @@
 
 #include "receipt.h"
 
+#include "civil.h"
+#include "clock.h"
+
+#include <crs/plugin.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +42,43 @@ const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so.1\n";
 }
+
+/* The civil group of crsd's table; every other member is NULL, so a
+ * receipt that used any of them would crash here. */
+static const struct crs_api civil_table = {
+	.size = sizeof(struct crs_api),
+	.abi_major = CRS_ABI_MAJOR,
+	.abi_minor = CRS_ABI_MINOR,
+	.nid_normalize = civil_nid_normalize,
+	.serial_normalize = civil_serial_normalize,
+	.mobile_normalize = civil_mobile_normalize,
+	.digits_ascii = civil_digits_ascii,
+	.digits_persian = civil_digits_persian,
+	.mask_nid = civil_mask_nid,
+	.mask_mobile = civil_mask_mobile,
+	.jalali_parse = civil_jalali_parse,
+	.jalali_to_jdn = civil_jalali_to_jdn,
+	.jalali_from_jdn = civil_jalali_from_jdn,
+	.gregorian_to_jdn = civil_gregorian_to_jdn,
+	.gregorian_from_jdn = civil_gregorian_from_jdn,
+	.weekday = civil_weekday,
+	.jalali_age_years = civil_jalali_age_years,
+	.tehran_local = civil_tehran_local,
+	.tehran_to_unix_ms = civil_tehran_to_unix_ms,
+	.hijri_options = civil_hijri_options,
+	.workhours_between = civil_workhours_between,
+	.persian_name_valid = civil_persian_name_valid,
+	.sql_time = clock_sql_datetime,
+	.iso_tehran = clock_iso_tehran,
+	.sql_date = civil_sql_date,
+	.sql_date_parse = civil_sql_date_parse,
+	.utf8_valid = civil_utf8_valid,
+	.jalali_format = civil_jalali_format,
+	.hijri_parse = civil_hijri_parse,
+	.hijri_format = civil_hijri_format,
+	.weekday_name = civil_weekday_name,
+};
+static const struct crs_api *const api = &civil_table;
 
 /* The citizen of seed 001's screenshots, with an appointment. */
 static struct receipt sample(void)
@@ -110,7 +155,7 @@ static void test_html(void)
 	char *h = NULL;
 	size_t n = 0;
 
-	CHECK_EQ_INT(receipt_html(&r, &h, &n), 0);
+	CHECK_EQ_INT(receipt_html(api, &r, &h, &n), 0);
 	CHECK(h && strlen(h) == n);
 	CHECK(h && strncmp(h, "<!doctype html>", 15) == 0);
 	CHECK(has(h, "<html lang=\"fa\" dir=\"rtl\">"));
@@ -147,9 +192,9 @@ static void test_html(void)
 	free(h);
 
 	/* NULL out-pointers and a NULL receipt */
-	CHECK_EQ_INT(receipt_html(&r, NULL, &n), -EINVAL);
+	CHECK_EQ_INT(receipt_html(api, &r, NULL, &n), -EINVAL);
 	h = (char *)1;
-	CHECK_EQ_INT(receipt_html(NULL, &h, &n), -EINVAL);
+	CHECK_EQ_INT(receipt_html(api, NULL, &h, &n), -EINVAL);
 	CHECK(h == NULL && n == 0);
 }
 
@@ -164,7 +209,7 @@ static void test_html_hostile(void)
 	r.first_name = "علی";
 	r.last_name = "O'Brien <b>";
 	r.verify_url = "https://e.x/?a=1&b=\"2\"";
-	CHECK_EQ_INT(receipt_html(&r, &h, &n), 0);
+	CHECK_EQ_INT(receipt_html(api, &r, &h, &n), 0);
 	CHECKF(!has(h, "<script") && !has(h, "<img") && !has(h, "Brien <b>"),
 	       "no markup from input");
 	CHECKF(has(h, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; &amp; "),
@@ -178,7 +223,7 @@ static void test_html_hostile(void)
 	       "bidi controls from input dropped");
 	free(h);
 
-	CHECK_EQ_INT(receipt_text(&r, &t, &tn), 0);
+	CHECK_EQ_INT(receipt_text(api, &r, &t, &tn), 0);
 	CHECKF(has(t, "نام مادر: <script>alert(\"x\")</script>' & زهرا \n"),
 	       "text keeps the value, newline in it flattened");
 	CHECKF(!has(t, "\u202E"), "text: bidi controls dropped");
@@ -192,7 +237,7 @@ static void test_no_appointment(void)
 	unsigned char *p = NULL;
 	size_t n = 0;
 
-	CHECK_EQ_INT(receipt_html(&r, &h, &n), 0);
+	CHECK_EQ_INT(receipt_html(api, &r, &h, &n), 0);
 	CHECKF(has(h, "دفتر و زمان تکمیل ثبت‌نام را انتخاب کنید") &&
 	       has(h, "نیازی به پرداخت دوباره نیست"),
 	       "no appointment: choose an office and time, no second payment");
@@ -200,10 +245,10 @@ static void test_no_appointment(void)
 	       "no appointment: no office fields");
 	CHECK(has(h, "موفق"));
 	free(h);
-	CHECK_EQ_INT(receipt_text(&r, &t, &n), 0);
+	CHECK_EQ_INT(receipt_text(api, &r, &t, &n), 0);
 	CHECK(has(t, "نیازی به پرداخت دوباره نیست"));
 	free(t);
-	CHECK_EQ_INT(receipt_pdf(&r, &p, &n), 0);
+	CHECK_EQ_INT(receipt_pdf(api, &r, &p, &n), 0);
 	CHECK(p && n > 1000);
 	free(p);
 }
@@ -220,7 +265,7 @@ static void test_invalid(void)
 		stmt; \
 		h = (char *)1; \
 		n = 7; \
-		CHECKF(receipt_html(&r, &h, &n) == -EINVAL && h == NULL && \
+		CHECKF(receipt_html(api, &r, &h, &n) == -EINVAL && h == NULL && \
 		       n == 0, "rejects %s", what); \
 	} while (0)
 
@@ -246,6 +291,36 @@ static void test_invalid(void)
 	BAD("non-ASCII QR payload", r.qr_payload = "شماره");
 }
 
+/* The table is what the receipt knows of digits and dates: without one
+ * there is no receipt, and its answers decide. */
+static int refuse_utf8(const char *s)
+{
+	(void)s;
+	return CRS_EINVAL;
+}
+
+static void test_table(void)
+{
+	struct crs_api t = civil_table;
+	struct receipt r = sample();
+	unsigned char *p = (unsigned char *)1;
+	char *h = (char *)1;
+	size_t n = 7;
+
+	CHECKF(receipt_html(NULL, &r, &h, &n) == -EINVAL && h == NULL &&
+	       n == 0, "HTML without a table: -EINVAL");
+	h = (char *)1;
+	n = 7;
+	CHECKF(receipt_text(NULL, &r, &h, &n) == -EINVAL && h == NULL &&
+	       n == 0, "text without a table: -EINVAL");
+	n = 7;
+	CHECKF(receipt_pdf(NULL, &r, &p, &n) == -EINVAL && p == NULL &&
+	       n == 0, "PDF without a table: -EINVAL");
+	t.utf8_valid = refuse_utf8;
+	CHECKF(receipt_text(&t, &r, &h, &n) == -EINVAL,
+	       "the table's UTF-8 check decides");
+}
+
 /* ---- text ---- */
 
 static void test_text(void)
@@ -254,7 +329,7 @@ static void test_text(void)
 	char *t = NULL;
 	size_t n = 0;
 
-	CHECK_EQ_INT(receipt_text(&r, &t, &n), 0);
+	CHECK_EQ_INT(receipt_text(api, &r, &t, &n), 0);
 	CHECK(t && strlen(t) == n);
 	CHECK(has(t, "رسید پیش‌ثبت‌نام کارت هوشمند ملی\n"));
 	CHECK(has(t, "شماره پیگیری: ۴۹۷۳۲۰۱۶۷\n"));
@@ -283,7 +358,7 @@ static void test_text(void)
 	r.mother_name = NULL;
 	r.payment_reference = NULL;
 	r.verify_url = NULL;
-	CHECK_EQ_INT(receipt_text(&r, &t, &n), 0);
+	CHECK_EQ_INT(receipt_text(api, &r, &t, &n), 0);
 	CHECK(has(t, "۱٬۲۳۴٬۵۶۷ ریال (۱۲۳٬۴۵۶٫۷ تومان)"));
 	CHECK(has(t, "نام مادر: —\n") && has(t, "شماره مرجع: —\n"));
 	CHECK(!has(t, "https://"));
@@ -387,12 +462,13 @@ static int poppler_ok(const unsigned char *pdf, size_t n, const char *what,
 
 static void test_pdf(void)
 {
+	static const char created[] = "/CreationDate (20241118104200+03'30)";
 	struct receipt r = sample();
 	unsigned char *p = NULL, *p2 = NULL;
 	size_t n = 0, n2 = 0, tail;
 	int rc;
 
-	rc = receipt_pdf(&r, &p, &n);
+	rc = receipt_pdf(api, &r, &p, &n);
 	CHECK_EQ_INT(rc, 0);
 	if (rc)
 		return;
@@ -401,7 +477,9 @@ static void test_pdf(void)
 	CHECKF(memmem(p + tail, n - tail, "%%EOF", 5) != NULL, "ends with %%%%EOF");
 	CHECKF(memmem(p, n, "/Type /Page", 11) && memmem(p, n, "/FontFile", 9),
 	       "a page with embedded fonts");
-	CHECK_EQ_INT(receipt_pdf(&r, &p2, &n2), 0);
+	CHECKF(memmem(p, n, created, sizeof(created) - 1),
+	       "CreationDate: the issue time, Tehran (the table's iso_tehran)");
+	CHECK_EQ_INT(receipt_pdf(api, &r, &p2, &n2), 0);
 	CHECKF(n == n2 && memcmp(p, p2, n) == 0,
 	       "same receipt, same bytes (CreationDate is the issue time)");
 	if (have_prog("pdftoppm"))
@@ -411,10 +489,10 @@ static void test_pdf(void)
 	free(p);
 	free(p2);
 
-	CHECK_EQ_INT(receipt_pdf(&r, NULL, &n), -EINVAL);
+	CHECK_EQ_INT(receipt_pdf(api, &r, NULL, &n), -EINVAL);
 	r.tracking_code = "x";
 	p = (unsigned char *)1;
-	CHECK_EQ_INT(receipt_pdf(&r, &p, &n), -EINVAL);
+	CHECK_EQ_INT(receipt_pdf(api, &r, &p, &n), -EINVAL);
 	CHECK(p == NULL && n == 0);
 
 	/* long values: cut with "…", wrapped, flowing onto a second page */
@@ -431,7 +509,7 @@ static void test_pdf(void)
 		r.first_name = r.last_name = r.mother_name = longname;
 		r.office_name = r.office_address = r.gateway_title = longname;
 		r.payment_reference = r.mobile = longname;
-		CHECK_EQ_INT(receipt_html(&r, &h, &n), 0);
+		CHECK_EQ_INT(receipt_html(api, &r, &h, &n), 0);
 		{
 			int cut = 0;
 
@@ -443,7 +521,7 @@ static void test_pdf(void)
 			       "an ellipsis (%d, %zu bytes)", cut, n);
 		}
 		free(h);
-		CHECK_EQ_INT(receipt_pdf(&r, &p, &n), 0);
+		CHECK_EQ_INT(receipt_pdf(api, &r, &p, &n), 0);
 		CHECK(p && memcmp(p, "%PDF-", 5) == 0);
 		cnt = p ? memmem(p, n, "/Count ", 7) : NULL;
 		CHECKF(cnt && atoi(cnt + 7) >= 2,
@@ -466,7 +544,7 @@ static void test_timing(void)
 		unsigned char *p;
 		size_t n;
 
-		ok &= receipt_pdf(&r, &p, &n) == 0;
+		ok &= receipt_pdf(api, &r, &p, &n) == 0;
 		free(p);
 	}
 	t_pdf = (now_ms() - t0) / npdf;
@@ -475,7 +553,7 @@ static void test_timing(void)
 		char *h;
 		size_t n;
 
-		ok &= receipt_html(&r, &h, &n) == 0;
+		ok &= receipt_html(api, &r, &h, &n) == 0;
 		free(h);
 	}
 	t_html = (now_ms() - t0) / nhtml;
@@ -484,7 +562,7 @@ static void test_timing(void)
 		char *h;
 		size_t n;
 
-		ok &= receipt_text(&r, &h, &n) == 0;
+		ok &= receipt_text(api, &r, &h, &n) == 0;
 		free(h);
 	}
 	t_text = (now_ms() - t0) / nhtml;
@@ -514,7 +592,7 @@ static void *worker(void *arg)
 		unsigned char *p;
 		size_t n;
 
-		if (receipt_pdf(&r, &p, &n) != 0) {
+		if (receipt_pdf(api, &r, &p, &n) != 0) {
 			j->ok = 0;
 			continue;
 		}
@@ -563,28 +641,28 @@ static int write_samples(const char *prefix)
 	size_t n;
 	int ok = 1;
 
-	if (receipt_pdf(&r, &p, &n) == 0) {
+	if (receipt_pdf(api, &r, &p, &n) == 0) {
 		snprintf(path, sizeof(path), "%s.pdf", prefix);
 		ok &= write_file(path, p, n);
 		free(p);
 	} else {
 		ok = 0;
 	}
-	if (receipt_pdf(&r2, &p, &n) == 0) {
+	if (receipt_pdf(api, &r2, &p, &n) == 0) {
 		snprintf(path, sizeof(path), "%s-noappt.pdf", prefix);
 		ok &= write_file(path, p, n);
 		free(p);
 	} else {
 		ok = 0;
 	}
-	if (receipt_html(&r, &h, &n) == 0) {
+	if (receipt_html(api, &r, &h, &n) == 0) {
 		snprintf(path, sizeof(path), "%s.html", prefix);
 		ok &= write_file(path, h, n);
 		free(h);
 	} else {
 		ok = 0;
 	}
-	if (receipt_text(&r, &t, &n) == 0) {
+	if (receipt_text(api, &r, &t, &n) == 0) {
 		snprintf(path, sizeof(path), "%s.txt", prefix);
 		ok &= write_file(path, t, n);
 		free(t);
@@ -607,6 +685,7 @@ int main(int argc, char **argv)
 	test_html_hostile();
 	test_no_appointment();
 	test_invalid();
+	test_table();
 	test_text();
 	test_pdf();
 	test_timing();
