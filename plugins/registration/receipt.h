@@ -1,7 +1,13 @@
 /*
  * receipt: the citizen's registration receipt (SPEC 3.6, 3.9; seed 001
- * "نتیجه ثبت نام کارت هوشمند ملی") as a printable HTML document, an A4 PDF
- * and a plain-text email body.
+ * "نتیجه ثبت نام کارت هوشمند ملی"), its model: the input (struct receipt)
+ * and its checks, and the view of it that every format shows, made of
+ * display strings (Persian digits, month names, Persian words for the
+ * enums, cleaned free text) arranged in titled sections of label/value
+ * fields, the fixed texts, and the modules of the QR code.  The formats
+ * are renderers of that one view, so they cannot drift apart:
+ * receipt_html.h (a printable HTML document), receipt_pdf.h (an A4 PDF)
+ * and receipt_text.h (a plain-text e-mail body).
  *
  * What it shows: tracking code, national ID, birth-certificate serial,
  * solar and lunar birth dates (with month names), gender, religion,
@@ -17,35 +23,51 @@
  * Every number is shown with Persian digits; amounts use the Persian
  * thousands separator U+066C.
  *
- * Pure: no I/O, no global state of its own, no locale dependence; safe
- * from any number of threads at once.  Digits, dates, the weekday and the
- * Tehran time come from the core's civil functions in the table api (ABI
- * 1.1: utf8_valid, digits_persian, jalali_format, hijri_parse,
- * hijri_format, jalali_to_jdn, tehran_to_unix_ms, iso_tehran), which are
- * pure and thread-safe too; nothing else of the table is used.  The PDF renderer uses pango's
- * per-thread default font map (pango frees it when the thread exits) and
- * its own contexts, layouts and surfaces per call, so no pango object is
- * ever shared between threads.
+ * Pure: no I/O, no global state, no locale dependence; safe from any
+ * number of threads at once.  Digits, dates, the weekday and Tehran time
+ * come from the core's civil functions in the plugin table (ABI 1.1:
+ * utf8_valid, digits_persian, jalali_format, hijri_parse, hijri_format,
+ * jalali_to_jdn, tehran_to_unix_ms, iso_tehran), pure and thread-safe
+ * too; nothing else of the table is used.
  *
- * Input: every string UTF-8.  The module checks the fixed formats
+ * Input: every string UTF-8.  The model checks the fixed formats
  * (tracking code 9 digits, national ID 10, serial 6, dates real, enums
  * known, strings valid UTF-8) and fails with -EINVAL rather than print a
- * wrong receipt.  Free text (names, office, address, gateway title) is
- * escaped for HTML; C0 controls become spaces and the explicit bidi
- * controls (U+202A..U+202E, U+2066..U+2069) are dropped from it in every
- * format, so a hostile value can neither inject markup nor reorder the
- * text around it.  A free-text value longer than RECEIPT_FIELD_MAX bytes
- * is cut (at a character) and ends in "…", so the page stays a receipt.
+ * wrong receipt.  In free text (names, office, address, gateway title) C0
+ * and C1 controls become spaces and the explicit bidi controls
+ * (U+202A..U+202E, U+2066..U+2069) are dropped, in every format, so a
+ * hostile value cannot reorder the text around it (and the HTML renderer
+ * escapes it, so it cannot inject markup).  A free-text value longer than
+ * RECEIPT_FIELD_MAX bytes is cut (at a character) and ends in "…", so the
+ * page stays a receipt.
  *
- * Output: on success 0, *out is a malloc'd buffer the caller frees with
- * free(), *len its length (the HTML and the text are also NUL-terminated,
- * not counted in *len).  On failure a negative errno (-EINVAL, -ENOMEM,
- * -EIO for a cairo/pango failure), *out NULL and *len 0.
+ * Output of every renderer: on success 0, *out a malloc'd buffer the
+ * caller frees with free(), *len its length (a NUL follows the bytes, not
+ * counted in *len).  On failure a negative errno (-EINVAL, -ENOMEM, -EIO
+ * for a cairo/pango failure), *out NULL and *len 0.
+ *
+ * Direction.  Everything is laid out right to left.  A few values must
+ * read left to right inside Persian text: the USSD code *4*6090# (bidi
+ * would otherwise print it "#6090*4*"; the seed's screenshots show such
+ * garbles), phone numbers with a dash (Persian digits after Persian
+ * letters are Arabic numbers, and "-" between two of those is neutral, so
+ * "041-37222266" would come out as "37222266-041"), and the verification
+ * URL.  Fixed texts mark such a span with RT_LTR_OPEN/RT_LTR_CLOSE; fields
+ * carry an ltr flag.  HTML writes <bdi dir="ltr">; the PDF and the text
+ * body put an LRM (U+200E) on each side of the span.  After an LRM the
+ * digits resolve to strong left-to-right (UBA rules W2 and W7) and so do
+ * the separators between them, in any implementation of the bidi
+ * algorithm, without the isolate controls (LRI..PDI) that old mail clients
+ * draw as boxes.  Pango honours both; one mechanism for PDF and text keeps
+ * them alike.  Free text has its own bidi controls removed (above), so it
+ * cannot open or close such a span.
  */
-#ifndef CRS_RECEIPT_H
-#define CRS_RECEIPT_H
+#ifndef REG_RECEIPT_H
+#define REG_RECEIPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct crs_api;
 
@@ -84,26 +106,115 @@ struct receipt {            /* every string UTF-8, already validated by the call
 #define RECEIPT_QR_MAX 512
 #define RECEIPT_FIELD_MAX 400
 
-/* Standalone printable HTML5 document, lang="fa" dir="rtl", inline CSS
- * with a print stylesheet, the QR as inline SVG. */
-int receipt_html(const struct crs_api *api, const struct receipt *r,
-		 char **html, size_t *len);
+/* ---- fixed texts, as every format shows them ---- */
 
-/* One A4 page, PDF 1.5, fonts embedded (subsets), QR as vector squares. */
-int receipt_pdf(const struct crs_api *api, const struct receipt *r,
-		unsigned char **pdf, size_t *len);
+/* Markers in fixed texts: start and end of a left-to-right span. */
+#define RT_LTR_OPEN "\x01"
+#define RT_LTR_CLOSE "\x02"
+#define RT_LRM "\u200E"
+#define RT_DASH "—" /* an empty value */
 
-/* Plain UTF-8 text for an email body, one "label: value" per line. */
-int receipt_text(const struct crs_api *api, const struct receipt *r,
-		 char **text, size_t *len);
+#define RT_ORG "سازمان ثبت احوال کشور"
+#define RT_TITLE "رسید پیش‌ثبت‌نام کارت هوشمند ملی"
+#define RT_SYSTEM "سامانه پیش‌ثبت‌نام کارت هوشمند ملی"
+#define RT_TRACKING "شماره پیگیری"
+#define RT_VERIFY "استعلام اصالت رسید"
+#define RT_ISSUED "تاریخ و ساعت صدور رسید"
+#define RT_PREREQ "پیش‌نیازهای تکمیل ثبت‌نام"
+
+/* ---- the view ---- */
+
+struct receipt_field {
+	const char *label;
+	const char *value; /* NULL or "": shown as a dash */
+	bool ltr;          /* the value reads left to right (phone) */
+	bool wide;         /* the field takes a whole row */
+	bool strong;       /* emphasised (tracking code) */
+};
+
+#define RECEIPT_MAX_FIELDS 12
+
+struct receipt_section {
+	const char *title;
+	struct receipt_field f[RECEIPT_MAX_FIELDS];
+	int n;
+	const char *note; /* a boxed notice instead of / after the fields */
+};
+
+enum {
+	RECEIPT_SEC_PERSONAL,
+	RECEIPT_SEC_OFFICE,   /* no fields but a note without an appointment */
+	RECEIPT_SEC_PAYMENT,
+	RECEIPT_NSEC
+};
+
+#define RECEIPT_NPREREQ 6
+
+/* Room for a date as the table formats it: "چهارشنبه ۳۱ اردیبهشت ۱۴۰۳"
+ * takes 47 bytes, the longest lunar one ("۳۰ جمادی‌الثانی ۱۴۴۶") fewer. */
+#define RECEIPT_DATE_SIZE 96
+
+/* The receipt as shown.  Its fields point into it: never copy one. */
+struct receipt_view {
+	/* what the renderers read */
+	char tracking[32];              /* "۴۹۷۳۲۰۱۶۷" */
+	char issued[RECEIPT_DATE_SIZE + 32];  /* "۲۸ آبان ۱۴۰۳، ساعت ۱۰:۴۲" */
+	char issued_iso[32];            /* "2024-11-18T10:42:00+03:30", or "" */
+	char *url;                      /* verify_url cleaned (ASCII digits
+	                                   kept), NULL when none */
+	struct receipt_section sec[RECEIPT_NSEC];
+	struct {
+		char no[8];             /* "۱" */
+		const char *text;       /* with RT_LTR_* markers */
+	} prereq[RECEIPT_NPREREQ];
+	int qr_width;                   /* modules a side; 0: no QR made */
+	unsigned char *qr;              /* qr_width² modules, row by row,
+	                                   1 dark, 0 light */
+
+	/* what the fields point into (receipt.c's) */
+	char nid[32], serial[16];
+	char birth[2 * RECEIPT_DATE_SIZE + 4]; /* "۱۹ خرداد ۱۳۶۹ (۱۳۶۹/۰۳/۱۹)" */
+	char lunar[RECEIPT_DATE_SIZE];
+	char appt[RECEIPT_DATE_SIZE];   /* "شنبه ۱۰ آذر ۱۴۰۳" */
+	char amount[160];
+	char *name, *mother, *mobile, *office, *address, *phone, *gateway, *rrn;
+};
+
+/* The white border a QR code needs around it, in modules (ISO/IEC 18004). */
+#define RECEIPT_QR_QUIET 4
 
 /*
- * Drop the calling thread's pango default font map now (receipt_pdf()
- * uses it; pango frees it anyway when the thread exits).  Optional: for
- * threads that end with exit() rather than returning, such as main, when
- * a leak checker must see nothing.  Safe to call any time, more than
- * once; the next receipt_pdf() on the thread makes a new map.
+ * Check r and make its view in *v, with the QR code's modules when
+ * with_qr (the text body has none).  0, or -EINVAL (no api or r, or r not
+ * a receipt) or -ENOMEM; on failure *v holds nothing to free.
  */
-void receipt_thread_release(void);
+int receipt_view_init(const struct crs_api *api, const struct receipt *r,
+		      struct receipt_view *v, bool with_qr);
+void receipt_view_free(struct receipt_view *v);
 
-#endif /* CRS_RECEIPT_H */
+static inline bool receipt_qr_dark(const struct receipt_view *v, int x, int y)
+{
+	return v->qr[(size_t)y * (size_t)v->qr_width + (size_t)x];
+}
+
+/* ---- output: what every renderer writes to ---- */
+
+/* A memory stream (open_memstream(3)): it grows as needed and keeps a
+ * NUL after the bytes.  Write to f; never move the struct while open. */
+struct receipt_out {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+/* 0 or -ENOMEM. */
+int receipt_out_open(struct receipt_out *o);
+/*
+ * Close o.  When rc is 0 and every write went through, hand its bytes to
+ * the caller (*buf, *len: the renderers' output) and return 0; otherwise
+ * free them and return rc, or -ENOMEM for a failed write (a memory stream
+ * fails only when it cannot grow).
+ */
+int receipt_out_close(struct receipt_out *o, int rc, char **buf, size_t *len);
+
+#endif /* REG_RECEIPT_H */

@@ -7,7 +7,9 @@
 #include "receipt_routes.h"
 #include "app.h"
 #include "messages.h"
-#include "receipt.h"
+#include "receipt_html.h"
+#include "receipt_pdf.h"
+#include "receipt_text.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

@@ -7,7 +7,8 @@
  *
  * The receipt takes its digits and dates from the plugin table; the test
  * hands it a table holding the core's own civil functions, as crsd does
- * (core/api.c), and nothing else.
+ * (core/api.c), and nothing else.  The model the three renderers share
+ * (receipt.h) is checked on its own too.
  *
  * "test_receipt --write PREFIX" also writes PREFIX.pdf, PREFIX.html,
  * PREFIX.txt and PREFIX-noappt.pdf for the seed's citizen, to look at.
@@ -18,7 +19,9 @@
 
 #include "unit.h"
 
-#include "receipt.h"
+#include "receipt_html.h"
+#include "receipt_pdf.h"
+#include "receipt_text.h"
 
 #include "civil.h"
 #include "clock.h"
@@ -319,6 +322,62 @@ static void test_table(void)
 	t.utf8_valid = refuse_utf8;
 	CHECKF(receipt_text(&t, &r, &h, &n) == -EINVAL,
 	       "the table's UTF-8 check decides");
+}
+
+/* ---- the model every format renders ---- */
+
+static void test_view(void)
+{
+	struct receipt r = sample();
+	struct receipt_view v;
+	const struct receipt_section *s;
+	int dark = 0, other = 0;
+
+	CHECK_EQ_INT(receipt_view_init(api, &r, &v, true), 0);
+	s = v.sec;
+	CHECKF(s[RECEIPT_SEC_PERSONAL].n == 9 &&
+	       s[RECEIPT_SEC_OFFICE].n == 5 && !s[RECEIPT_SEC_OFFICE].note &&
+	       s[RECEIPT_SEC_PAYMENT].n == 4,
+	       "sections: 9 personal fields, 5 of the office, 4 of the payment");
+	CHECKF(s[RECEIPT_SEC_PERSONAL].f[0].strong &&
+	       strcmp(s[RECEIPT_SEC_PERSONAL].f[0].value, "۴۹۷۳۲۰۱۶۷") == 0,
+	       "the tracking code first, emphasised");
+	CHECKF(s[RECEIPT_SEC_OFFICE].f[4].ltr &&
+	       strcmp(s[RECEIPT_SEC_OFFICE].f[4].value, "۰۴۱-۳۷۲۲۲۲۶۶") == 0,
+	       "the office phone reads left to right");
+	CHECKF(strcmp(v.issued_iso, "2024-11-18T10:42:00+03:30") == 0,
+	       "issue instant from the table (%s)", v.issued_iso);
+	CHECKF(strcmp(v.prereq[0].no, "۱") == 0 &&
+	       strcmp(v.prereq[RECEIPT_NPREREQ - 1].no, "۶") == 0 &&
+	       strstr(v.prereq[3].text, RT_LTR_OPEN "*۴*۶۰۹۰#" RT_LTR_CLOSE),
+	       "prerequisites numbered in Persian, the USSD code marked LTR");
+	for (int i = 0; i < v.qr_width * v.qr_width; i++) {
+		dark += v.qr[i] == 1;
+		other += v.qr[i] > 1;
+	}
+	CHECKF(v.qr_width >= 21 && (v.qr_width - 17) % 4 == 0 && dark > 0 &&
+	       other == 0, "QR: %d modules a side, each dark or light",
+	       v.qr_width);
+	receipt_view_free(&v);
+
+	CHECK_EQ_INT(receipt_view_init(api, &r, &v, false), 0);
+	CHECKF(v.qr == NULL && v.qr_width == 0, "no QR unless asked");
+	receipt_view_free(&v);
+
+	r = no_appt();
+	r.first_name = "علی";
+	CHECK_EQ_INT(receipt_view_init(api, &r, &v, false), 0);
+	CHECKF(v.sec[RECEIPT_SEC_OFFICE].n == 0 &&
+	       v.sec[RECEIPT_SEC_OFFICE].note &&
+	       v.sec[RECEIPT_SEC_PERSONAL].n == 10 &&
+	       v.sec[RECEIPT_SEC_PERSONAL].f[2].wide,
+	       "no appointment: a note instead of the office; a name, wide");
+	receipt_view_free(&v);
+
+	r.tracking_code = "1";
+	CHECKF(receipt_view_init(api, &r, &v, true) == -EINVAL && !v.qr &&
+	       !v.url, "a refused receipt leaves nothing to free");
+	CHECK_EQ_INT(receipt_view_init(api, NULL, &v, true), -EINVAL);
 }
 
 /* ---- text ---- */
@@ -686,6 +745,7 @@ int main(int argc, char **argv)
 	test_no_appointment();
 	test_invalid();
 	test_table();
+	test_view();
 	test_text();
 	test_pdf();
 	test_timing();
