@@ -1,7 +1,6 @@
 /*
  * app: loading and rendering applications (see app.h).
  */
-#include "config.h"
 
 #include "app.h"
 

@@ -2,7 +2,6 @@
  * booking: office list, appointment hold/move, hold sweeper (see
  * booking.h).
  */
-#include "config.h"
 
 #include "booking.h"
 #include "app.h"

@@ -2,7 +2,6 @@
  * calendar_admin: GET /admin/v1/hijri-months, PUT
  * /admin/v1/hijri-months/{year}/{month} (see calendar_admin.h).
  */
-#include "config.h"
 
 #include "calendar_admin.h"
 #include "messages.h"

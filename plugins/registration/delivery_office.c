@@ -2,7 +2,6 @@
  * delivery_office: GET /api/v1/delivery-offices, PUT
  * /api/v1/application/delivery-office (see delivery_office.h).
  */
-#include "config.h"
 
 #include "delivery_office.h"
 #include "app.h"

@@ -1,7 +1,6 @@
 /*
  * details: PUT details, needs and mobile (see details.h).
  */
-#include "config.h"
 
 #include "details.h"
 #include "app.h"

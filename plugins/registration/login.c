@@ -1,7 +1,6 @@
 /*
  * login: first page, logout, application read, lunar options (see login.h).
  */
-#include "config.h"
 
 #include "login.h"
 #include "app.h"

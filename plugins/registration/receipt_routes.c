@@ -2,7 +2,6 @@
  * receipt_routes: receipt formats, e-mail, verification (see
  * receipt_routes.h).
  */
-#include "config.h"
 
 #include "receipt_routes.h"
 #include "app.h"

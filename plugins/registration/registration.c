@@ -3,7 +3,6 @@
  * descriptor, configuration, routes and the helpers its modules share.
  * Payments are the core's; this plugin reads their outcome.
  */
-#include "config.h"
 
 #include "reg.h"
 #include "booking.h"

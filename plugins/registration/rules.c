@@ -1,7 +1,6 @@
 /*
  * rules: stage machine, operations matrix and office ranking (see rules.h).
  */
-#include "config.h"
 
 #include "rules.h"
 
