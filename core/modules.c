@@ -267,6 +267,12 @@ static int routes_conflict(const struct crs_plugin *d,
 			         g->name, o->name);
 			return -1;
 		}
+		if (abi_payable(d) && o->code && abi_payable(desc_of(o)) &&
+		    !strcmp(abi_payable(d)->name, abi_payable(desc_of(o))->name)) {
+			snprintf(err, errsz, "payable %s is already served by %s",
+			         abi_payable(d)->name, o->name);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -519,6 +525,39 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 	return found;
 }
 
+struct plugin_instance *modules_payable_pin(const char *name, int for_new,
+                                            const struct crs_payable_ops **ops,
+                                            void **inst_data)
+{
+	struct plugin_instance *found = NULL;
+	size_t s;
+
+	pthread_rwlock_rdlock(&reg.lock);
+	for (s = 0; s < reg.n_slots; s++) {
+		struct slot *sl = reg.slots[s];
+		const struct crs_payable_ops *p;
+
+		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
+			continue;
+		p = abi_payable(desc_of(sl));
+		if (p && (!name || strcmp(p->name, name) == 0)) {
+			atomic_fetch_add(&sl->cur->inflight, 1);
+			found = sl->cur;
+			*ops = p;
+			*inst_data = sl->cur->data;
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&reg.lock);
+	return found;
+}
+
+/* A slot whose plugin takes part in payments drains on disable. */
+static int pays(const struct slot *s)
+{
+	return abi_gateway(desc_of(s)) || abi_payable(desc_of(s));
+}
+
 /* ---- public: admin operations ------------------------------------------- */
 
 static int answer(struct slot *s, void (*fn)(const struct module_view *, void *),
@@ -589,8 +628,8 @@ int modules_disable(const char *name, modules_view_fn fn, void *arg, char *err,
 	old = s->cur;
 	s->enabled = 0;
 	/* No new payments from now on; the payments reconciler finishes the
-	 * drain when none is open any more (modules_gateway_drained). */
-	if (old && abi_gateway(desc_of(s))) {
+	 * drain when none is open any more (modules_drained). */
+	if (old && pays(s)) {
 		s->draining = 1;
 		old = NULL;
 	} else {
@@ -609,50 +648,48 @@ out:
 	return rc;
 }
 
-void modules_draining_gateways(char *out, size_t outsz)
+void modules_each_draining(modules_drain_fn fn, void *arg)
 {
-	size_t i, len = 0;
+	char names[MAX_SLOTS][64], gw[MAX_SLOTS][64], pb[MAX_SLOTS][64];
+	size_t i, n = 0;
 
-	out[0] = '\0';
+	/* Copied out: fn asks the database, never under the registry lock. */
 	pthread_rwlock_rdlock(&reg.lock);
 	for (i = 0; i < reg.n_slots; i++) {
 		const struct crs_gateway_ops *g = abi_gateway(desc_of(reg.slots[i]));
-		int n;
+		const struct crs_payable_ops *p = abi_payable(desc_of(reg.slots[i]));
 
-		if (!reg.slots[i]->draining || !g)
+		if (!reg.slots[i]->draining)
 			continue;
-		n = snprintf(out + len, outsz - len, "%s%s", len ? " " : "", g->name);
-		if (n < 0 || (size_t)n >= outsz - len)
-			break;
-		len += (size_t)n;
+		snprintf(names[n], sizeof(names[n]), "%s", reg.slots[i]->name);
+		snprintf(gw[n], sizeof(gw[n]), "%s", g ? g->name : "");
+		snprintf(pb[n], sizeof(pb[n]), "%s", p ? p->name : "");
+		n++;
 	}
 	pthread_rwlock_unlock(&reg.lock);
+	for (i = 0; i < n; i++)
+		fn(names[i], gw[i][0] ? gw[i] : NULL, pb[i][0] ? pb[i] : NULL, arg);
 }
 
-void modules_gateway_drained(const char *gateway)
+void modules_drained(const char *module)
 {
 	struct plugin_instance *old = NULL;
-	struct slot *s = NULL;
-	size_t i;
+	struct slot *s;
 
 	pthread_mutex_lock(&reg.admin);
 	pthread_rwlock_wrlock(&reg.lock);
-	for (i = 0; i < reg.n_slots; i++) {
-		struct slot *c = reg.slots[i];
-		const struct crs_gateway_ops *g = abi_gateway(desc_of(c));
-
-		if (c->draining && g && strcmp(g->name, gateway) == 0) {
-			s = c;
-			old = c->cur;
-			c->cur = NULL;
-			c->draining = 0;
-		}
+	s = slot_find(module);
+	if (s && s->draining) {
+		old = s->cur;
+		s->cur = NULL;
+		s->draining = 0;
+	} else {
+		s = NULL;
 	}
 	pthread_rwlock_unlock(&reg.lock);
 	if (s) {
 		instance_retire(old);
-		log_info("modules: %s drained: no open payment left; disabled",
-		         s->name);
+		log_info("modules: %s drained: no open payment left; disabled", module);
 	}
 	pthread_mutex_unlock(&reg.admin);
 }

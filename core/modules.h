@@ -8,8 +8,8 @@
  * requests and jobs reach zero, then destroyed and its code unloaded by the
  * reaper: requests in flight finish on the code they started on.  A disabled
  * slot keeps its routes so they answer 503 MODULE_DISABLED.  A disabled
- * gateway drains: callbacks and the reconciler still reach it until no
- * payment of it is open.  What the admin API shows is built from
+ * gateway or payable drains: callbacks and the reconciler still reach it
+ * until no payment of it is open.  What the admin API shows is built from
  * struct module_view in modules_json.c.
  */
 #ifndef CRS_MODULES_H
@@ -87,10 +87,19 @@ const struct conf *modules_conf(void);
 struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
                                             const struct crs_gateway_ops **ops,
                                             void **inst_data);
-/* Names of draining gateways ("a b c"), for the payments reconciler. */
-void modules_draining_gateways(char *out, size_t outsz);
-/* A draining gateway has no open payment left: disable it for good. */
-void modules_gateway_drained(const char *gateway);
+/* Pin the instance serving payable name (NULL: the first payable); NULL if
+ * none.  for_new as above. */
+struct plugin_instance *modules_payable_pin(const char *name, int for_new,
+                                            const struct crs_payable_ops **ops,
+                                            void **inst_data);
+/* The draining modules (a disabled gateway or payable keeps its instance
+ * while payments of it are open), with their gateway and payable names
+ * (NULL when none), for the payments reconciler. */
+typedef void (*modules_drain_fn)(const char *module, const char *gateway,
+                                 const char *payable, void *arg);
+void modules_each_draining(modules_drain_fn fn, void *arg);
+/* A draining module has no open payment left: disable it for good. */
+void modules_drained(const char *module);
 
 /* Every module, under the registry's read lock. */
 void modules_each(modules_view_fn fn, void *arg);

@@ -17,6 +17,8 @@
 struct queue {
 	const struct payment *p;
 	const char *reason;
+	const struct crs_payable_ops *ops;
+	void *inst;
 };
 
 static int queue_tx(struct crs_db *db, void *arg)
@@ -33,15 +35,18 @@ static int queue_tx(struct crs_db *db, void *arg)
 	                        CRS_P_INT(q->p->order_id), CRS_P_INT(q->p->amount),
 	                        q->p->reference[0] ? CRS_P_STR(q->p->reference) : CRS_P_NULL,
 	                        CRS_P_STR(q->reason), CRS_P_STR(now)), NULL, NULL);
-	if (rc)
-		return rc;
-	return pay_attempt_set_state(db, q->p->id, "redirected", "failed",
-	                             MSG_PAY_REFUND_QUEUED);
+	if (rc == CRS_OK)
+		rc = pay_attempt_set_state(db, q->p->id, "redirected", "failed",
+		                           MSG_PAY_REFUND_QUEUED);
+	if (rc == CRS_OK)
+		rc = pay_at_bank(db, q->ops, q->inst, q->p->payable, q->p->subject_id);
+	return rc;
 }
 
-int refund_queue(const struct payment *p, const char *reason)
+int refund_queue(const struct payment *p, const char *reason,
+                 const struct crs_payable_ops *ops, void *inst)
 {
-	struct queue q = { p, reason };
+	struct queue q = { p, reason, ops, inst };
 
 	return db_tx(mono_ms() + 10000, queue_tx, &q);
 }

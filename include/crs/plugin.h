@@ -337,6 +337,71 @@ struct crs_gateway_ops {
 	               struct crs_pay_outcome *out);
 };
 
+/* ---- since 1.1: what citizens pay for (payable) ------------------------ */
+
+/*
+ * A payable is something citizens pay for, declared by the plugin that owns
+ * it (the registration fee of an application).  The core keeps the
+ * attempts, speaks to the gateways and decides, whatever the timing, which
+ * attempt is kept; the payable says what may be paid and what a kept
+ * payment means, each time inside the core's own transaction, so a payment
+ * and its meaning commit together.
+ */
+struct crs_payable_quote {
+	size_t struct_size;      /* set by the core */
+	int64_t subject_id;      /* what is paid for (an application id) */
+	int64_t amount_rial;
+	char mobile[12];         /* shown at the bank's page; may stay "" */
+	/* A refusal instead (return CRS_EREFUSED): status, public code and
+	 * Persian message, e.g. 409 OPERATION_NOT_ALLOWED "…first choose an
+	 * office". */
+	int refusal_status;
+	const char *refusal_code;
+	const char *refusal_message;
+};
+
+struct crs_payable_paid {
+	size_t struct_size;      /* set by the core */
+	int64_t subject_id;
+	int64_t payment_id;
+	int64_t amount_rial;
+	int64_t window_end_ms;   /* the attempt's bank window: a place held for
+	                            it stays held until then */
+	const char *gateway;
+	const char *reference;   /* the bank's RRN */
+};
+
+/* What a citizen sees of a subject's latest attempt (payment_status). */
+struct crs_payment_status {
+	size_t struct_size;      /* the caller's sizeof: the core fills that much */
+	char state[16];          /* none|pending|verified|failed|expired|reversed */
+	int64_t amount_rial;     /* 0 when none */
+	char gateway[33];
+	char reference[65];
+};
+
+struct crs_payable_ops {
+	size_t struct_size;      /* sizeof(struct crs_payable_ops) */
+	const char *name;        /* [a-z0-9_]+, stored with each attempt */
+	/* What the session's citizen (session_subject) would pay for now: lock
+	 * it (SELECT … FOR UPDATE), fill q, or refuse with CRS_EREFUSED. */
+	int (*quote)(void *inst, struct crs_db *db, const char *session_subject,
+	             struct crs_payable_quote *q);
+	/* Lock subject_id (FOR UPDATE): claims and outcomes of its attempts
+	 * serialise on it.  CRS_ENOTFOUND when it is gone. */
+	int (*lock)(void *inst, struct crs_db *db, int64_t subject_id);
+	/* A verified payment, after lock: book what was paid for (and queue
+	 * what tells the citizen).  CRS_ECONFLICT: the subject takes no
+	 * payment any more (paid otherwise): the core gives the money back. */
+	int (*paid)(void *inst, struct crs_db *db, const struct crs_payable_paid *p);
+	/* Optional: the subject's attempts at the bank now end at until_ms (0:
+	 * none is open); a place held for them should stay held until then. */
+	int (*at_bank)(void *inst, struct crs_db *db, int64_t subject_id,
+	               int64_t until_ms);
+};
+
+#define CRS_PAYABLE_OPS_SIZE_1_1 CRS_SIZE_THROUGH(struct crs_payable_ops, at_bank)
+
 /* ---- civil logic ---------------------------------------------------------- */
 
 /* A calendar date (Jalali, Gregorian or lunar Hijri, as the call says). */
@@ -373,6 +438,81 @@ enum crs_nid_error {
  * database through api->db_tx(NULL, …).  Must return promptly when
  * api->job_cancelled(pctx) says so. */
 typedef void (*crs_job_fn)(void *inst, void *arg);
+
+/* since 1.1: the application lifecycle (SPEC §3.7, §5), one for every
+ * plugin that moves an application: its stages, the events between them,
+ * the operations each stage allows, and the audit row of every move. */
+enum crs_stage {
+	CRS_STAGE_ENTERED = 0,
+	CRS_STAGE_DETAILS_DONE,
+	CRS_STAGE_RESERVED,
+	CRS_STAGE_PAID,
+	CRS_STAGE_PAID_NO_SLOT,
+	CRS_STAGE_COMPLETION_STARTED,
+	CRS_STAGE_COMPLETION_DONE,
+	CRS_STAGE_PRODUCTION_STARTED,
+	CRS_STAGE_CARD_READY,
+	CRS_STAGE_DELIVERED,
+	CRS_STAGE_COUNT
+};
+
+enum crs_life_event {
+	CRS_EV_DETAILS_DONE = 1, /* entered → details_done (citizen) */
+	CRS_EV_HOLD,             /* details_done → reserved: a place held */
+	CRS_EV_HOLD_LAPSED,      /* reserved → details_done: the hold ran out */
+	CRS_EV_PAID,             /* reserved → paid: fee verified, place held */
+	CRS_EV_PAID_NO_SLOT,     /* entered, details_done, reserved → paid_no_slot:
+	                            fee verified after the hold ran out */
+	CRS_EV_BOOK,             /* paid_no_slot → paid: a place after paying */
+	CRS_EV_NO_SHOW,          /* paid → paid_no_slot (office) */
+	CRS_EV_COMPLETION_START, /* paid → completion_started (office) */
+	CRS_EV_COMPLETION_DONE,  /* completion_started → completion_done (office) */
+	CRS_EV_PRODUCTION_START, /* completion_done → production_started (registry) */
+	CRS_EV_CARD_READY,       /* production_started → card_ready (office) */
+	CRS_EV_DELIVERED,        /* card_ready → delivered (office) */
+	CRS_EV_COUNT
+};
+
+/* What the matrix needs to know of an application. */
+struct crs_life_facts {
+	size_t struct_size;      /* sizeof(struct crs_life_facts) */
+	enum crs_stage stage;
+	int details_complete;    /* the six personal details are in */
+	int needs_complete;      /* the four questions are answered */
+	int paid;                /* a verified payment exists */
+};
+
+/* The operations of SPEC §3.7, as bits of life_operations. */
+#define CRS_OP_PRINT_RECEIPT 0x01u
+#define CRS_OP_SAVE_RECEIPT 0x02u
+#define CRS_OP_EMAIL_RECEIPT 0x04u
+#define CRS_OP_EDIT_DETAILS 0x08u
+#define CRS_OP_CHANGE_MOBILE 0x10u
+#define CRS_OP_CHANGE_APPOINTMENT 0x20u
+#define CRS_OP_CHANGE_DELIVERY_OFFICE 0x40u
+#define CRS_OP_COUNT 7
+
+/* Where the first page sends a citizen (API.md "next"). */
+enum crs_next {
+	CRS_NEXT_DETAILS = 0,
+	CRS_NEXT_APPOINTMENT,
+	CRS_NEXT_CONFIRM,
+	CRS_NEXT_RECEIPT,
+	CRS_NEXT_STATUS
+};
+
+/* One move of one application, as the caller asks for it. */
+struct crs_life_move {
+	size_t struct_size;      /* sizeof(struct crs_life_move) */
+	int64_t application_id;
+	enum crs_stage from;     /* as read under the caller's row lock */
+	enum crs_life_event event;
+	/* Who: the request's bearer principal or citizen session; NULL for
+	 * the system, named by system_actor ("hold sweeper", "payments"). */
+	struct crs_req *req;
+	const char *system_actor;
+	const char *detail;      /* optional note for the audit row */
+};
 
 /* since 1.1: a notification for the outbox (api->notify). */
 enum crs_msg_channel {
@@ -598,6 +738,8 @@ struct crs_api {
 	const char *(*session_csrf)(struct crs_req *req);
 
 	/* ---- payments: the fee the core charges for a registration ---- */
+	/* Deprecated since 1.1 ([payments] registration_fee_rial): a payable
+	 * says its own amount in quote. */
 	int64_t (*payment_fee_rial)(void);
 
 	/* ---- civil logic: pure, thread-safe, shared by every plugin ---- */
@@ -692,6 +834,32 @@ struct crs_api {
 	 * the instance is destroyed (cancelling twice does nothing). */
 	void (*schedule_cancel)(struct crs_timer *timer);
 
+	/* ---- payments of a payable ---- */
+	/* The latest attempt for subject_id of payable, a verified one first,
+	 * as the citizen sees it (out->struct_size set by the caller). */
+	int (*payment_status)(struct crs_db *db, const char *payable,
+	                      int64_t subject_id, struct crs_payment_status *out);
+
+	/* ---- the application lifecycle ---- */
+	/* Decide where m->event leads from m->from and write the audit row in
+	 * db's transaction: CRS_OK with *to, or CRS_ECONFLICT with *reason (a
+	 * Persian sentence for 409 OPERATION_NOT_ALLOWED) when the event does
+	 * not apply at that stage or the caller's role may not cause it.  The
+	 * caller then moves its row with "WHERE stage = <from>" in the same
+	 * transaction (and rolls back if that finds nothing). */
+	int (*life_move)(struct crs_db *db, const struct crs_life_move *m,
+	                 enum crs_stage *to, const char **reason);
+	/* SPEC §3.7: the operations f allows (CRS_OP_* bits), and where the
+	 * first page sends the citizen. */
+	unsigned (*life_operations)(const struct crs_life_facts *f);
+	enum crs_next (*life_next)(const struct crs_life_facts *f);
+	/* API names: "paid_no_slot", "change_mobile" (bit index 0..6),
+	 * "confirm"; stage_parse is -1 for an unknown name. */
+	const char *(*stage_name)(enum crs_stage s);
+	int (*stage_parse)(const char *name);
+	const char *(*operation_name)(unsigned bit_index);
+	const char *(*next_name)(enum crs_next n);
+
 	/* ---- civil formatters (what receipts and pages show) ---- */
 	/* Strict UTF-8 (no overlongs, surrogates, > U+10FFFF): CRS_OK or
 	 * CRS_EINVAL. */
@@ -752,6 +920,7 @@ struct crs_plugin {
 	const struct crs_gateway_ops *gateway;
 	/* since 1.1 */
 	size_t route_size;       /* sizeof(struct crs_route) (CRS_ROUTES sets it) */
+	const struct crs_payable_ops *payable;
 };
 
 /* The bytes of type up to and including member. */

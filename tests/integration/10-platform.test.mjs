@@ -327,7 +327,7 @@ test('the test clock can be set, advanced and reset through crsctl', () => {
 });
 
 test('migrations are recorded once with a checksum and re-running applies nothing', () => {
-  const rows = sql('SELECT version, name, LENGTH(checksum) FROM schema_migration ORDER BY version');
+  const rows = sql('SELECT version, name, LENGTH(checksum) FROM schema_migration ORDER BY module, version');
   assert.ok(rows.length >= 1);
   assert.deepEqual(rows[0], ['1', '001_core.sql', '64']);
   const conf = path.join(process.env.CRS_STACK_DIR, 'etc', 'crsd.conf');
@@ -337,4 +337,14 @@ test('migrations are recorded once with a checksum and re-running applies nothin
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stderr, /migrate: 0 applied/);
   assert.equal(sql('SELECT COUNT(*) FROM schema_migration')[0][0], String(rows.length));
+});
+
+test('a plugin ships its own migrations: applied after the core\'s, recorded under its name', () => {
+  const mine = sql("SELECT version, name FROM schema_migration WHERE module = 'registration' ORDER BY version");
+  assert.ok(mine.length >= 1, 'registration has migrations of its own');
+  assert.equal(mine[0][0], '1');
+  assert.ok(fs.existsSync(path.join(PREFIX, 'share', 'crs', 'sql', 'registration', mine[0][1])), 'installed with the plugin');
+  const core = sql("SELECT MAX(applied_at) FROM schema_migration WHERE module = ''")[0][0];
+  const plugin = sql("SELECT MIN(applied_at) FROM schema_migration WHERE module = 'registration'")[0][0];
+  assert.ok(plugin >= core, 'after the core');
 });

@@ -115,7 +115,7 @@ test('parsian: a second confirm answering success again marks nothing paid twice
     assert.equal(payRow(p.payment_id).state, 'verified');
     const [after] = (await simOrders('parsian', `?order_id=${p.order_id}`)).orders;
     assert.equal(after.verify_count, 1, 'a verified payment is never confirmed again');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = (SELECT application_id FROM payment WHERE id = ${p.payment_id}) AND state = 'verified'`), '1');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = (SELECT subject_id FROM payment WHERE id = ${p.payment_id}) AND state = 'verified'`), '1');
   } finally {
     ctl('clock', 'reset');
   }
@@ -277,7 +277,7 @@ test('a success after the hold ran out keeps the money: paid_no_slot, choose aga
     assert.equal(b.status, 200, b.text);
     assert.equal(b.json.application.stage, 'paid');
     assert.equal(b.json.application.next, 'receipt');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = (SELECT id FROM application WHERE national_id = ${q(person.nid)})`), '1', 'no second payment');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = (SELECT id FROM application WHERE national_id = ${q(person.nid)})`), '1', 'no second payment');
   } finally {
     ctl('clock', 'reset');
   }
