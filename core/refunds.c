@@ -56,17 +56,6 @@ static struct json_object *str_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *instant(const char *sql_time)
-{
-	char iso[32];
-	int64_t ms;
-
-	if (clock_parse_sql(sql_time, &ms))
-		return NULL;
-	clock_iso_tehran(ms, iso);
-	return json_object_new_string(iso);
-}
-
 int refunds_list_handle(struct crs_req *req, void *unused)
 {
 	const char *all = req_get_query(req, "all");
@@ -109,8 +98,8 @@ int refunds_list_handle(struct crs_req *req, void *unused)
 		json_object_object_add(x, "amount_rial", json_object_new_int64(amount));
 		json_object_object_add(x, "reference", str_or_null(rows_str(r, 5)));
 		json_object_object_add(x, "reason", json_object_new_string(rows_str(r, 6)));
-		json_object_object_add(x, "since", instant(rows_str(r, 7)));
-		json_object_object_add(x, "resolved_at", instant(rows_str(r, 8)));
+		json_object_object_add(x, "since", json_sql_instant(rows_str(r, 7)));
+		json_object_object_add(x, "resolved_at", json_sql_instant(rows_str(r, 8)));
 		json_object_object_add(x, "resolved_note", str_or_null(rows_str(r, 9)));
 		json_object_array_add(list, x);
 	}
