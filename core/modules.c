@@ -320,7 +320,7 @@ static void view_of(const struct slot *s, struct module_view *v)
 	v->n_routes = s->n_routes;
 }
 
-void modules_each(void (*fn)(const struct module_view *v, void *arg), void *arg)
+void modules_each(modules_view_fn fn, void *arg)
 {
 	struct module_view v;
 	size_t i;
@@ -333,20 +333,18 @@ void modules_each(void (*fn)(const struct module_view *v, void *arg), void *arg)
 	pthread_rwlock_unlock(&reg.lock);
 }
 
-static int view_one(const char *name, void (*fn)(const struct module_view *, void *),
-                    void *arg)
+/* fn (may be NULL) sees slot s as it is now. */
+static int answer(struct slot *s, modules_view_fn fn, void *arg)
 {
 	struct module_view v;
-	struct slot *s;
 
+	if (!fn)
+		return CRS_OK;
 	pthread_rwlock_rdlock(&reg.lock);
-	s = slot_find(name);
-	if (s) {
-		view_of(s, &v);
-		fn(&v, arg);
-	}
+	view_of(s, &v);
+	fn(&v, arg);
 	pthread_rwlock_unlock(&reg.lock);
-	return s ? CRS_OK : CRS_ENOTFOUND;
+	return CRS_OK;
 }
 
 /* ---- public: init and dispatch ----------------------------------------- */
@@ -498,9 +496,8 @@ const struct conf *modules_conf(void)
 	return reg.cfg;
 }
 
-struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
-                                            const struct crs_gateway_ops **ops,
-                                            void **inst_data)
+struct plugin_instance *modules_pin_where(modules_match_fn match, const void *key,
+                                          int for_new)
 {
 	struct plugin_instance *found = NULL;
 	size_t s;
@@ -508,16 +505,12 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 	pthread_rwlock_rdlock(&reg.lock);
 	for (s = 0; s < reg.n_slots; s++) {
 		struct slot *sl = reg.slots[s];
-		const struct crs_gateway_ops *g;
 
 		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
 			continue;
-		g = abi_gateway(desc_of(sl));
-		if (g && strcmp(g->name, name) == 0) {
+		if (match(desc_of(sl), key)) {
 			atomic_fetch_add(&sl->cur->inflight, 1);
 			found = sl->cur;
-			*ops = g;
-			*inst_data = sl->cur->data;
 			break;
 		}
 	}
@@ -525,31 +518,9 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 	return found;
 }
 
-struct plugin_instance *modules_payable_pin(const char *name, int for_new,
-                                            const struct crs_payable_ops **ops,
-                                            void **inst_data)
+const struct crs_plugin *modules_inst_desc(struct plugin_instance *inst)
 {
-	struct plugin_instance *found = NULL;
-	size_t s;
-
-	pthread_rwlock_rdlock(&reg.lock);
-	for (s = 0; s < reg.n_slots; s++) {
-		struct slot *sl = reg.slots[s];
-		const struct crs_payable_ops *p;
-
-		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
-			continue;
-		p = abi_payable(desc_of(sl));
-		if (p && (!name || strcmp(p->name, name) == 0)) {
-			atomic_fetch_add(&sl->cur->inflight, 1);
-			found = sl->cur;
-			*ops = p;
-			*inst_data = sl->cur->data;
-			break;
-		}
-	}
-	pthread_rwlock_unlock(&reg.lock);
-	return found;
+	return loader_desc(inst->code);
 }
 
 /* A slot whose plugin takes part in payments drains on disable. */
@@ -559,12 +530,6 @@ static int pays(const struct slot *s)
 }
 
 /* ---- public: admin operations ------------------------------------------- */
-
-static int answer(struct slot *s, void (*fn)(const struct module_view *, void *),
-                  void *arg)
-{
-	return fn ? view_one(s->name, fn, arg) : CRS_OK;
-}
 
 static int not_found(const char *name, char *err, size_t errsz)
 {
@@ -650,25 +615,25 @@ out:
 
 void modules_each_draining(modules_drain_fn fn, void *arg)
 {
-	char names[MAX_SLOTS][64], gw[MAX_SLOTS][64], pb[MAX_SLOTS][64];
+	struct plugin_instance *pinned[MAX_SLOTS];
+	char names[MAX_SLOTS][64];
 	size_t i, n = 0;
 
-	/* Copied out: fn asks the database, never under the registry lock. */
+	/* Pinned and named under the lock; fn asks the database outside it. */
 	pthread_rwlock_rdlock(&reg.lock);
 	for (i = 0; i < reg.n_slots; i++) {
-		const struct crs_gateway_ops *g = abi_gateway(desc_of(reg.slots[i]));
-		const struct crs_payable_ops *p = abi_payable(desc_of(reg.slots[i]));
-
-		if (!reg.slots[i]->draining)
+		if (!reg.slots[i]->draining || !reg.slots[i]->cur)
 			continue;
+		pinned[n] = reg.slots[i]->cur;
+		atomic_fetch_add(&pinned[n]->inflight, 1);
 		snprintf(names[n], sizeof(names[n]), "%s", reg.slots[i]->name);
-		snprintf(gw[n], sizeof(gw[n]), "%s", g ? g->name : "");
-		snprintf(pb[n], sizeof(pb[n]), "%s", p ? p->name : "");
 		n++;
 	}
 	pthread_rwlock_unlock(&reg.lock);
-	for (i = 0; i < n; i++)
-		fn(names[i], gw[i][0] ? gw[i] : NULL, pb[i][0] ? pb[i] : NULL, arg);
+	for (i = 0; i < n; i++) {
+		fn(names[i], loader_desc(pinned[i]->code), arg);
+		modules_unpin(pinned[i]);
+	}
 }
 
 void modules_drained(const char *module)

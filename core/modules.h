@@ -81,22 +81,17 @@ int modules_inst_cancelled(struct plugin_instance *inst);
 const char *modules_inst_name(struct plugin_instance *inst);
 const struct conf *modules_conf(void);
 
-/* Pin the instance serving gateway name; NULL if none.  for_new: only an
- * enabled gateway takes new payments; callbacks and verification of
+/* Pin the first instance whose descriptor match()es key, or NULL; release
+ * it with modules_unpin.  for_new: only an enabled module takes new work;
  * payments already at the bank also reach a draining one. */
-struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
-                                            const struct crs_gateway_ops **ops,
-                                            void **inst_data);
-/* Pin the instance serving payable name (NULL: the first payable); NULL if
- * none.  for_new as above. */
-struct plugin_instance *modules_payable_pin(const char *name, int for_new,
-                                            const struct crs_payable_ops **ops,
-                                            void **inst_data);
+typedef int (*modules_match_fn)(const struct crs_plugin *d, const void *key);
+struct plugin_instance *modules_pin_where(modules_match_fn match, const void *key,
+                                          int for_new);
+const struct crs_plugin *modules_inst_desc(struct plugin_instance *inst);
 /* The draining modules (a disabled gateway or payable keeps its instance
- * while payments of it are open), with their gateway and payable names
- * (NULL when none), for the payments reconciler. */
-typedef void (*modules_drain_fn)(const char *module, const char *gateway,
-                                 const char *payable, void *arg);
+ * while payments of it are open), each pinned while fn runs. */
+typedef void (*modules_drain_fn)(const char *module, const struct crs_plugin *d,
+                                 void *arg);
 void modules_each_draining(modules_drain_fn fn, void *arg);
 /* A draining module has no open payment left: disable it for good. */
 void modules_drained(const char *module);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "log.h"
 #include "modules.h"
+#include "modules_pay.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "messages.h"
 #include "modules.h"
+#include "modules_pay.h"
 #include "pay_attempt.h"
 #include "refunds.h"
 #include "util.h"
@@ -524,7 +525,7 @@ static void drain_one(const char *module, const char *gateway, const char *payab
 
 static void finish_drains(struct crs_db *db)
 {
-	modules_each_draining(drain_one, db);
+	modules_pay_each_draining(drain_one, db);
 }
 
 /* Up to max ids of sql's rows into ids[*n…]. */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "messages.h"
 #include "modules.h"
+#include "modules_pay.h"
 #include "modules_admin.h"
 #include "pay_attempt.h"
 #include "pay_settle.h"
