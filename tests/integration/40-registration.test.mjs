@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, admin, ctl, sql, sql1, q, Client, captcha } from '../lib/stack.mjs';
 import {
-  DAY, jalali, gdate, serverNow, nextWorkingDay, makePerson, makeOffice, newCityCode,
+  DAY, jalali, addDays, serverNow, today, nextWorkingDay, bookingDay, sqlInstant,
+  makePerson, makeOffice, newCityCode,
   login, fillDetails, answerNeeds, readyCitizen, dbSnapshot, newNationalId, checkDigit,
 } from '../lib/citizens.mjs';
 
@@ -22,11 +23,6 @@ async function refused(fn, status, errCode) {
   assert.match(r.json.error.message, /[\u0600-\u06FF]/, 'a Persian message');
   assert.deepEqual(dbSnapshot(), before, `${errCode} changed the database`);
   return r;
-}
-
-async function bookingDay(offsetDays = 3) {
-  const now = await serverNow();
-  return nextWorkingDay(new Date(now.getTime() + offsetDays * DAY));
 }
 
 // ------------------------------------------------------------------ first page
@@ -83,21 +79,18 @@ test('first page refusals, each with its own code and no change in the database'
   await refused(() => c.post('/api/v1/session', { national_id: p.nid, serial: p.serial, captcha_id: 'nope', captcha_answer: '3' }), 400, 'CAPTCHA_EXPIRED');
   const dead = makePerson({ alive: 0 });
   await refused(() => post({ national_id: dead.nid, serial: dead.serial }), 422, 'PERSON_DECEASED');
-  const now = await serverNow();
-  const child = makePerson({ birth: jalali(new Date(now.getTime() - 10 * 365 * DAY)) });
+  const child = makePerson({ birth: jalali(addDays(await today(), -10 * 365)) });
   await refused(() => post({ national_id: child.nid, serial: child.serial }), 422, 'UNDER_AGE');
   await refused(() => c.post('/api/v1/session', 'not json', { headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
 });
 
 test('age in full solar years: fifteen today is allowed, fifteen tomorrow is not', async () => {
-  const now = await serverNow();
-  const [y, m, d] = jalali(now).split('/').map(Number);
-  const fifteen = makePerson({ birth: `${y - 15}/${String(m).padStart(2, '0')}/${String(d).padStart(2, '0')}` });
+  const t = await today();
+  const fifteenYearsBefore = (j) => j.replace(/^\d{4}/, (y) => String(Number(y) - 15));
+  const fifteen = makePerson({ birth: fifteenYearsBefore(jalali(t)) });
   const c = new Client();
   assert.equal((await c.login(fifteen.nid, fifteen.serial)).status, 200);
-  const tomorrow = jalali(new Date(now.getTime() + DAY));
-  const [ty, tm, td] = tomorrow.split('/').map(Number);
-  const almost = makePerson({ birth: `${ty - 15}/${String(tm).padStart(2, '0')}/${String(td).padStart(2, '0')}` });
+  const almost = makePerson({ birth: fifteenYearsBefore(jalali(addDays(t, 1))) });
   const r = await new Client().login(almost.nid, almost.serial);
   assert.equal(code(r), 'UNDER_AGE');
 });
@@ -129,7 +122,7 @@ test('serial changed after card production started: the old application stands, 
   const c = new Client();
   await login(c, p);
   sql(`UPDATE application SET stage = 'production_started' WHERE national_id = ${q(p.nid)}`);
-  sql(`UPDATE registry_person SET prev_serial = '111222', serial = '333444', serial_changed_at = ${q(new Date(now.getTime() - 30 * DAY).toISOString().slice(0, 19).replace('T', ' '))} WHERE national_id = ${q(p.nid)}`);
+  sql(`UPDATE registry_person SET prev_serial = '111222', serial = '333444', serial_changed_at = ${q(sqlInstant(new Date(now.getTime() - 30 * DAY)))} WHERE national_id = ${q(p.nid)}`);
   const r = await new Client().login(p.nid, '333444');
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.next, 'status');
@@ -191,7 +184,7 @@ test('offices: filtered by needs, the nearest ten kept, ordered by free share, t
   for (let i = 0; i < 12; i++) ids.push(makeOffice({ cityCode: city, phone: String(3344 + i) + '0000', morning: 20, evening: 20 }));
   const stepFree = makeOffice({ cityCode: city, phone: '99990000', caps: { step_free: 1 }, morning: 10, evening: 0 });
   // Office 2 has half its morning taken: 50 % free sorts after 100 %.
-  sql(`INSERT INTO slot (office_id, day, shift, capacity, taken) VALUES (${ids[2]}, ${q(gdate(day))}, 'morning', 20, 10)`);
+  sql(`INSERT INTO slot (office_id, day, shift, capacity, taken) VALUES (${ids[2]}, ${q(day)}, 'morning', 20, 10)`);
   const { client } = await readyCitizen();
   const r = await client.get(`/api/v1/offices?date=${date}&city_code=${city}&phone=33440000`);
   assert.equal(r.status, 200, r.text);
@@ -284,11 +277,10 @@ test('booking refusals: unsuitable office, full shift, cooldown after a no-show,
   const c = await readyCitizen();
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: full, date, shift: 'morning' }), 409, 'SLOT_FULL');
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date: '1390/01/01', shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
-  const friday = nextWorkingDay(day, [6]);
+  const friday = nextWorkingDay(day, [6]);   // the office works Saturday to Thursday
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date: jalali(friday), shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'night' }), 400, 'FIELD_INVALID');
-  const now = await serverNow();
-  sql(`UPDATE application SET no_show_until = ${q(gdate(new Date(now.getTime() + 3 * DAY)))} WHERE national_id = ${q(c.person.nid)}`);
+  sql(`UPDATE application SET no_show_until = ${q(addDays(await today(), 3))} WHERE national_id = ${q(c.person.nid)}`);
   const cool = await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'morning' }), 409, 'NO_SHOW_COOLDOWN');
   assert.match(cool.json.error.message, /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/, 'the date, in Persian digits');
   const fresh = makePerson();
@@ -402,7 +394,8 @@ test('scenario: city changed after completion: the delivery office moves until p
   assert.deepEqual(list.json.rows.map((r) => r.office_id), [post], 'only offices that deliver cards');
   const { person, client } = await readyCitizen();
   sql(`UPDATE application SET stage = 'completion_done' WHERE national_id = ${q(person.nid)}`);
-  await refused(() => client.post('/api/v1/application/appointment', { office_id: plain, date: jalali(new Date()), shift: 'morning' }), 409, 'OPERATION_NOT_ALLOWED');
+  const date = jalali(await bookingDay(1));
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'morning' }), 409, 'OPERATION_NOT_ALLOWED');
   await refused(() => client.put('/api/v1/application/delivery-office', { office_id: plain }), 422, 'OFFICE_NOT_SUITABLE');
   const r = await client.put('/api/v1/application/delivery-office', { office_id: post });
   assert.equal(r.status, 200, r.text);

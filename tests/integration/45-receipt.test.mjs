@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test, before } from 'node:test';
 import { api, waitFor, mails, STACK_DIR } from '../lib/stack.mjs';
 import {
-  DAY, jalali, serverNow, nextWorkingDay, makeOffice, newCityCode, readyCitizen,
+  jalali, bookingDay, makeOffice, newCityCode, readyCitizen,
 } from '../lib/citizens.mjs';
 import { openBank, press, deliver } from '../lib/bank.mjs';
 
@@ -16,15 +16,16 @@ let paid;
 
 before(async () => {
   const office = makeOffice({ cityCode: newCityCode(), name: 'اداره ثبت احوال <مراغه>' });
-  const now = await serverNow();
-  const date = jalali(nextWorkingDay(new Date(now.getTime() + 4 * DAY)));
+  const date = jalali(await bookingDay(4));
   const c = await readyCitizen({ birth: '1369/03/19', gender: 'female' });
   await c.client.put('/api/v1/application/details', {
     birth_date_solar: '1369/03/19', birth_date_lunar: '1410/11/15', gender: 'female',
     religion: 'islam', mother_name: 'زهرا', mobile: '09141234567',
   });
-  await c.client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  const b = await c.client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  assert.equal(b.status, 200, b.text);
   const p = await c.client.post('/api/v1/payments', { gateway: 'sadad' });
+  assert.equal(p.status, 201, p.text);
   await deliver(await press(await openBank(p.json.redirect), 'pay'));
   paid = { ...c, date };
 });
@@ -34,6 +35,7 @@ test('receipt as JSON: the application, names from the registry, a signed QR pay
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.application.tracking_code, /^\d{9}$/);
   assert.equal(r.json.application.details.birth_date_lunar, '1410/11/15');
+  assert.equal(r.json.application.appointment.date, paid.date, 'the day the citizen chose');
   assert.match(r.json.qr_payload, new RegExp(`^CRS1\\.${r.json.application.tracking_code}\\.\\d+\\.[0-9a-f]{24}$`));
   assert.match(r.json.prerequisites, /شناسنامه/);
   assert.equal(r.json.qr_url, `${r.json.verify_url}?q=${r.json.qr_payload}`, 'a camera opens the check');

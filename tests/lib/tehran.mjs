@@ -1,0 +1,73 @@
+// Civil dates in Tehran, the only calendar crsd knows (SPEC §7: times in
+// Asia/Tehran). Between 00:00 and 03:30 Tehran time the UTC date is still
+// the day before, so a date taken from toISOString() or getUTCDay() names
+// another day than the Jalali date of the same instant: every date a test
+// computes comes from here.
+//
+// A day is a Gregorian 'YYYY-MM-DD' string naming a Tehran civil day (what
+// crsd stores in DATE columns); an instant is a Date. Pure functions, no I/O,
+// so tests/run can use them too.
+
+export const TZ = 'Asia/Tehran';
+export const DAY = 86400000;
+
+const wall = new Intl.DateTimeFormat('en-US', {
+  timeZone: TZ, hourCycle: 'h23',
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+
+// A civil day is formatted at its UTC midnight in UTC: no zone can move it.
+const persianOfDay = new Intl.DateTimeFormat('en-US-u-ca-persian-nu-latn', {
+  timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit',
+});
+
+function parts(fmt, date) {
+  return Object.fromEntries(fmt.formatToParts(date).map((x) => [x.type, x.value]));
+}
+
+function isDay(x) {
+  return typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x);
+}
+
+function utcMidnight(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return Date.UTC(y, m - 1, d);
+}
+
+/** Tehran wall-clock time of an instant: {day, hh, mm, ss}. */
+export function tehranWall(instant) {
+  const p = parts(wall, instant);
+  return { day: `${p.year}-${p.month}-${p.day}`, hh: Number(p.hour), mm: Number(p.minute), ss: Number(p.second) };
+}
+
+/** The Tehran civil day of an instant. A day is returned as it is. */
+export function tehranDay(x) {
+  return isDay(x) ? x : tehranWall(x).day;
+}
+
+/** The day n days after (n < 0: before) a day. */
+export function addDays(day, n) {
+  return new Date(utcMidnight(day) + n * DAY).toISOString().slice(0, 10);
+}
+
+/** Weekday of a day, Iranian order: 0 = Saturday … 6 = Friday. */
+export function weekday(day) {
+  return (new Date(utcMidnight(day)).getUTCDay() + 1) % 7;
+}
+
+/** Jalali 'YYYY/MM/DD' of a day, or of an instant's Tehran day. */
+export function jalali(x) {
+  const p = parts(persianOfDay, new Date(utcMidnight(tehranDay(x))));
+  return `${p.year}/${p.month}/${p.day}`;
+}
+
+/** The day of a Jalali 'YYYY/MM/DD', found by search. */
+export function dayOfJalali(j) {
+  const [y] = j.split('/').map(Number);
+  // Farvardin 1 of year y is around 21 March of y + 621.
+  let day = new Date(Date.UTC(y + 621, 2, 10)).toISOString().slice(0, 10);
+  for (let i = 0; i < 400; i++, day = addDays(day, 1)) {
+    if (jalali(day) === j) return day;
+  }
+  throw new Error(`no Gregorian day for ${j}`);
+}
