@@ -1,6 +1,7 @@
 // Citizen pre-registration (SPEC §3, API.md "Citizen: registration") through
 // nginx against the real database. Every refusal also checks that nothing
 // changed in the database.
+// expect: 23 tests
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, admin, ctl, sql, sql1, q, Client, captcha } from '../lib/stack.mjs';

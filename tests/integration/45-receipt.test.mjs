@@ -1,6 +1,7 @@
 // Receipts (SPEC §3.6, §3.9): JSON, a printable HTML document, a PDF with
 // shaped Persian text and a QR code, e-mail through the SMTP sink, and the
 // public check of a receipt's QR payload.
+// expect: 6 tests
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,6 +1,7 @@
 // Payments (SPEC §4, gateways.md): both banks' real protocols through the
 // strict simulators, every failure path and pitfall, the reconciler after a
 // crash, and a gateway disabled while payments are at the bank.
+// expect: 18 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { admin, ctl, sql, sql1, q, sms, waitFor, Client } from '../lib/stack.mjs';
