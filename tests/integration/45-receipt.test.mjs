@@ -2,6 +2,7 @@
 // shaped Persian text and a QR code, e-mail through the SMTP sink, and the
 // public check of a receipt's QR payload.
 // expect: 6 tests
+// date-sensitive: tests/run runs this file again with crsd's clock at 00:30 and 23:30 Tehran
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

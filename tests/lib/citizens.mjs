@@ -65,6 +65,17 @@ export function sqlInstant(instant) {
   return instant.toISOString().slice(0, 23).replace('T', ' ');
 }
 
+/** Puts crsd's clock back where this run of the file started it: real time,
+ *  or, when tests/run runs the file with the clock at a chosen Tehran time
+ *  (CRS_TEST_CLOCK_OFFSET_MS), that time plus what has elapsed since. */
+export async function resetClock() {
+  const offset = process.env.CRS_TEST_CLOCK_OFFSET_MS;
+  const body = offset ? { set: new Date(Date.now() + Number(offset)).toISOString() } : { reset: true };
+  const r = await admin('POST', '/admin/v1/clock', body);
+  if (r.status !== 200) throw new Error(`clock ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
 // ------------------------------------------------------------------ national IDs
 
 export function checkDigit(first9) {

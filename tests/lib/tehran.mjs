@@ -71,3 +71,25 @@ export function dayOfJalali(j) {
   }
   throw new Error(`no Gregorian day for ${j}`);
 }
+
+/** The instant a Tehran wall clock shows `hhmm` ('HH:MM' or 'HH:MM:SS') on a day. */
+export function tehranInstant(day, hhmm) {
+  const [hh, mm, ss = 0] = hhmm.split(':').map(Number);
+  const naive = utcMidnight(day) + ((hh * 60 + mm) * 60 + ss) * 1000;
+  // Tehran's offset at that moment (+03:30 since 2022, +04:30 in older summers),
+  // read back from the zone database, then checked.
+  const w = tehranWall(new Date(naive));
+  const offset = utcMidnight(w.day) + ((w.hh * 60 + w.mm) * 60 + w.ss) * 1000 - naive;
+  const t = new Date(naive - offset);
+  const back = tehranWall(t);
+  if (back.day !== day || back.hh !== hh || back.mm !== mm) throw new Error(`no instant shows ${day} ${hhmm} in Tehran`);
+  return t;
+}
+
+/** The first instant after `after` at which Tehran's clock shows `hhmm`. */
+export function nextTehranTime(after, hhmm) {
+  for (let day = tehranDay(after); ; day = addDays(day, 1)) {
+    const t = tehranInstant(day, hhmm);
+    if (t > after) return t;
+  }
+}
