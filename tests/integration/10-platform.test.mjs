@@ -238,9 +238,14 @@ test('sessions: cookie flags, CSRF on state changes, new id at every login, 20-m
   assert.match(cookie, /Path=\//);
   const first = c.session;
   assert.equal((await c.get('/api/v1/t/whoami')).json.subject, '0012345678');
-  const noCsrf = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': 'forged' } });
-  assert.equal(errorOf(noCsrf), 'CSRF_FAILED');
+  const forged = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': 'forged' } });
+  assert.equal(errorOf(forged), 'CSRF_FAILED');
+  assert.equal(forged.status, 403);
+  const noCsrf = await c.request('POST', '/api/v1/t/whoami', { csrf: false });
+  assert.equal(errorOf(noCsrf), 'CSRF_FAILED', 'the session cookie without the header');
   assert.equal(noCsrf.status, 403);
+  const empty = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': '' } });
+  assert.equal(errorOf(empty), 'CSRF_FAILED', 'an empty header');
   assert.equal((await c.post('/api/v1/t/whoami')).status, 200);
   const again = await c.post('/api/v1/t/login', { subject: '0012345678' });
   assert.equal(again.status, 200);

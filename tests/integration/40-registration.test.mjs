@@ -16,11 +16,12 @@ function code(r) {
   return r.json?.error?.code ?? `(status ${r.status}: ${r.text.slice(0, 160)})`;
 }
 
-/** Runs fn, asserts the refusal, and that the database did not change. */
-async function refused(fn, status, errCode) {
+/** Runs fn, asserts the refusal, and that the database did not change.
+ *  `what` names the request in a failure. */
+async function refused(fn, status, errCode, what = '') {
   const before = dbSnapshot();
   const r = await fn();
-  assert.equal(code(r), errCode);
+  assert.equal(code(r), errCode, what);
   assert.equal(r.status, status, r.text);
   assert.match(r.json.error.message, /[\u0600-\u06FF]/, 'a Persian message');
   assert.deepEqual(dbSnapshot(), before, `${errCode} changed the database`);
@@ -419,12 +420,40 @@ test('a new tab: GET /api/v1/application returns the session\'s CSRF token', asy
   void again;
 });
 
-test('every state-changing registration request needs the session\'s CSRF token', async () => {
+test('every state-changing registration route refuses a missing, a forged or another session\'s CSRF token', async () => {
   const { person, client } = await readyCitizen();
-  const forged = { headers: { 'x-csrf-token': 'forged' } };
-  await refused(() => client.put('/api/v1/application/mobile', { mobile: '09120000000' }, forged), 403, 'CSRF_FAILED');
-  await refused(() => client.put('/api/v1/application/details', { birth_date_solar: person.birth }, forged), 403, 'CSRF_FAILED');
-  await refused(() => client.post('/api/v1/application/appointment', { office_id: 1, date: '1405/01/01', shift: 'morning' }, forged), 403, 'CSRF_FAILED');
+  const other = await readyCitizen();
+  const city = newCityCode();
+  const office = makeOffice({ cityCode: city });
+  const post = makeOffice({ cityCode: city, type: 'post', caps: { delivers_cards: 1 } });
+  const date = jalali(await bookingDay(4));
+  // The seven routes of the registration plugin that change something, each
+  // with a body it would accept from this citizen (or refuse for another
+  // reason than CSRF, which is checked first).
+  const routes = [
+    ['PUT', '/api/v1/application/details', { birth_date_solar: person.birth, gender: person.gender, religion: 'islam', mother_name: 'مریم', mobile: '09120000000' }],
+    ['PUT', '/api/v1/application/needs', { can_leave_home: true, can_climb_stairs: true, pupils_visible: true, fingers_intact: true }],
+    ['PUT', '/api/v1/application/mobile', { mobile: '09120000000' }],
+    ['POST', '/api/v1/application/appointment', { office_id: office, date, shift: 'morning' }],
+    ['POST', '/api/v1/application/receipt/email', { email: 'citizen@example.ir' }],
+    ['PUT', '/api/v1/application/delivery-office', { office_id: post }],
+    ['DELETE', '/api/v1/session', undefined],
+  ];
+  const tokens = {
+    missing: { csrf: false },
+    forged: { headers: { 'x-csrf-token': 'forged' } },
+    'another session\'s': { headers: { 'x-csrf-token': other.client.csrf } },
+  };
+  for (const [method, path, json] of routes) {
+    for (const [what, opts] of Object.entries(tokens)) {
+      await refused(() => client.request(method, path, { ...opts, json }), 403, 'CSRF_FAILED', `${method} ${path} with a ${what} token`);
+    }
+  }
+  // None of it ended the session or changed the application.
+  const a = await client.get('/api/v1/application');
+  assert.equal(a.status, 200, 'the refused logout left the session alone');
+  assert.equal(a.json.application.details.mother_name, 'زهرا');
+  assert.equal(a.json.application.appointment, null);
 });
 
 test('logout ends the session', async () => {
