@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, admin, ctl, sql, sql1, q, Client, captcha } from '../lib/stack.mjs';
 import {
-  DAY, jalali, addDays, serverNow, today, nextWorkingDay, bookingDay, sqlInstant, resetClock,
-  makePerson, makeOffice, newCityCode,
+  DAY, jalali, addDays, asciiDigits, addWorkingHours, serverNow, today, holidays, nextWorkingDay,
+  bookingDay, sqlInstant, setClock, resetClock, makePerson, makeOffice, newCityCode,
   login, fillDetails, answerNeeds, readyCitizen, dbSnapshot, newNationalId, checkDigit,
 } from '../lib/citizens.mjs';
 
@@ -98,20 +98,27 @@ test('age in full solar years: fifteen today is allowed, fifteen tomorrow is not
   assert.equal(code(r), 'UNDER_AGE');
 });
 
-test('serial changed: the new serial is unknown for 48 working hours, the old one works until then', async () => {
+test('serial changed: the new serial is unknown for exactly 48 working hours, the old one works until then', async () => {
   const now = await serverNow();
-  const p = makePerson({ serial: '654321', prevSerial: '123456', serialChangedAt: new Date(now.getTime() - 3600 * 1000) });
+  const changedAt = new Date(now.getTime() - 3600 * 1000);
+  const p = makePerson({ serial: '654321', prevSerial: '123456', serialChangedAt: changedAt });
   const c = new Client();
   await refused(async () => c.post('/api/v1/session', { ...(await captcha(c)), national_id: p.nid, serial: '654321' }), 422, 'SERIAL_NOT_YET_KNOWN');
   const r = await c.login(p.nid, '123456');
   assert.equal(r.status, 200, 'the previous serial still works');
-  // 48 working hours later (a week is always enough): the new one works,
-  // and replaces the old one on the application.
-  assert.equal(ctl('clock', 'advance', '8d').status, 0);
+  // The rule counts working hours only (nights, Fridays and holidays do not
+  // count): stand two minutes before and two minutes after the 48th.
+  const known = addWorkingHours(changedAt, 48, holidays());
+  const at = (ms) => new Date(known.getTime() + ms);
   try {
+    await setClock(at(-120000));
+    const early = await new Client().login(p.nid, '654321');
+    assert.equal(code(early), 'SERIAL_NOT_YET_KNOWN', `2 minutes before the 48th working hour (${known.toISOString()})`);
+    assert.equal((await new Client().login(p.nid, '123456')).status, 200, 'the previous serial works until then');
+    await setClock(at(120000));
     const r2 = await new Client().login(p.nid, '654321');
-    assert.equal(r2.status, 200, r2.text);
-    assert.equal(r2.json.application.serial, '654321');
+    assert.equal(r2.status, 200, `2 minutes after the 48th working hour: ${r2.text}`);
+    assert.equal(r2.json.application.serial, '654321', 'the new serial replaces the old one');
     const old = await new Client().login(p.nid, '123456');
     assert.equal(code(old), 'ID_SERIAL_MISMATCH');
   } finally {
@@ -216,37 +223,72 @@ test('offices: filtered by needs, the nearest ten kept, ordered by free share, t
   await refused(() => client.get(`/api/v1/offices?date=${date}&city_code=${city}&phone=12`), 400, 'FIELD_INVALID');
 });
 
-test('citizens who cannot leave home: mobile-service offices only, 14 days ahead at the earliest', async () => {
+test('citizens who cannot leave home: mobile-service offices only, from exactly 14 days ahead', async () => {
   const city = newCityCode();
-  const mobile = makeOffice({ cityCode: city, caps: { mobile_service: 1 } });
-  makeOffice({ cityCode: city });
+  const everyDay = 127;   // open all seven days: only a holiday can close the 14th day
+  const mobile = makeOffice({ cityCode: city, caps: { mobile_service: 1 }, workingDays: everyDay });
+  makeOffice({ cityCode: city, workingDays: everyDay });
   const { client } = await readyCitizen({ needs: { can_leave_home: false } });
-  const soon = jalali(await bookingDay(3));
-  const early = await client.get(`/api/v1/offices?date=${soon}&city_code=${city}&phone=33440000`);
+  const t = await today();
+  const offices = (day) => client.get(`/api/v1/offices?date=${jalali(day)}&city_code=${city}&phone=33440000`);
+  // Day 13 is too early, and the refusal names day 14.
+  const early = await offices(addDays(t, 13));
   assert.equal(code(early), 'FIELD_INVALID');
-  assert.match(early.json.error.message, /[۰-۹0-9]/, 'names the earliest date');
-  const later = jalali(await bookingDay(15));
-  const r = await client.get(`/api/v1/offices?date=${later}&city_code=${city}&phone=33440000`);
-  assert.deepEqual([...new Set(r.json.rows.map((x) => x.office_id))], [mobile]);
+  const first = jalali(addDays(t, 14));
+  assert.ok(asciiDigits(early.json.error.message).includes(first), `names ${first}: ${early.json.error.message}`);
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: mobile, date: jalali(addDays(t, 13)), shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
+  // Day 14 is the first day offered.
+  const r14 = await offices(addDays(t, 14));
+  assert.equal(r14.status, 200, r14.text);
+  if (!holidays().has(addDays(t, 14))) {
+    assert.deepEqual([...new Set(r14.json.rows.map((x) => x.office_id))], [mobile], 'only the mobile-service office');
+  }
+  const later = await offices(await bookingDay(15));
+  assert.deepEqual([...new Set(later.json.rows.map((x) => x.office_id))], [mobile]);
 });
 
-test('booking holds a place for 15 minutes; the sweeper frees it when the hold runs out', async () => {
+const HOLD_MS = 15 * 60000;    // SPEC §3.4: the payment window holds a place for 15 minutes
+
+/** held_until of a booking answer, checked to be HOLD_MS after the booking,
+ *  which happened between the instants `before` and `after`. */
+function heldFor(r, before, after) {
+  assert.equal(r.status, 200, r.text);
+  const until = r.json.application.appointment.held_until;
+  assert.match(until, /\+03:30$/);
+  const t = new Date(until).getTime();
+  // held_until may drop the milliseconds.
+  assert.ok(t >= before.getTime() + HOLD_MS - 1000 && t <= after.getTime() + HOLD_MS,
+    `held until ${until}: 15 minutes after a booking between ${before.toISOString()} and ${after.toISOString()}`);
+  return t;
+}
+
+/** Waits a few sweeper rounds (every 2 s) for the sweeper to act if it would. */
+const sweeperRounds = () => new Promise((res) => setTimeout(res, 5000));
+
+test('booking holds a place for exactly 15 minutes; the sweeper frees it once they are over', async () => {
   const city = newCityCode();
   const office = makeOffice({ cityCode: city, morning: 3, evening: 3 });
   const day = await bookingDay(4);
   const { person, client } = await readyCitizen();
+  const before = await serverNow();
   const r = await client.post('/api/v1/application/appointment', { office_id: office, date: jalali(day), shift: 'morning' });
-  assert.equal(r.status, 200, r.text);
+  heldFor(r, before, await serverNow());
   assert.equal(r.json.application.stage, 'reserved');
   assert.equal(r.json.application.next, 'confirm');
   assert.equal(r.json.application.appointment.office_id, office);
-  assert.match(r.json.application.appointment.held_until, /\+03:30$/);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`), '1');
-  assert.equal(ctl('clock', 'advance', '16m').status, 0);
+  const taken = () => sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`);
+  const stage = `SELECT stage FROM application WHERE national_id = ${q(person.nid)}`;
+  assert.equal(taken(), '1');
   try {
-    const freed = await waitForSql(`SELECT stage FROM application WHERE national_id = ${q(person.nid)}`, 'details_done');
-    assert.ok(freed);
-    assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`), '0');
+    // 14.5 minutes on: still held, whatever the sweeper does.
+    assert.equal(ctl('clock', 'advance', '870s').status, 0);
+    await sweeperRounds();
+    assert.equal(sql1(stage), 'reserved', 'held 14.5 minutes after the booking');
+    assert.equal(taken(), '1');
+    // A minute later the hold is over and the sweeper frees the place.
+    assert.equal(ctl('clock', 'advance', '60s').status, 0);
+    assert.ok(await waitForSql(stage, 'details_done'));
+    assert.equal(taken(), '0');
     const after = await client.get('/api/v1/application');
     assert.equal(after.json.application.next, 'appointment', 'choose again');
     assert.equal(after.json.application.appointment, null);
@@ -313,20 +355,36 @@ test('200 citizens racing for the last 5 places of one shift get exactly 5', { t
   assert.equal(sql1(`SELECT COUNT(*) FROM application WHERE office_id = ${office}`), '5');
 });
 
-test('moving a held appointment frees the old place; choosing the same one renews the hold', async () => {
+test('choosing the same place again renews the 15-minute hold; moving frees the old place', async () => {
   const city = newCityCode();
   const o1 = makeOffice({ cityCode: city, morning: 2 });
   const o2 = makeOffice({ cityCode: city, morning: 2 });
   const date = jalali(await bookingDay(4));
-  const { client } = await readyCitizen();
-  await client.post('/api/v1/application/appointment', { office_id: o1, date, shift: 'morning' });
-  const again = await client.post('/api/v1/application/appointment', { office_id: o1, date, shift: 'morning' });
-  assert.equal(again.status, 200);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o1} AND shift = 'morning'`), '1');
-  const moved = await client.post('/api/v1/application/appointment', { office_id: o2, date, shift: 'morning' });
-  assert.equal(moved.status, 200);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o1} AND shift = 'morning'`), '0');
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o2} AND shift = 'morning'`), '1');
+  const { person, client } = await readyCitizen();
+  const book = (office) => client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  const taken = (office) => sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`);
+  let t = await serverNow();
+  const first = heldFor(await book(o1), t, await serverNow());
+  try {
+    // Ten minutes later the citizen chooses the same place: a new 15 minutes
+    // from now, and still one place taken.
+    assert.equal(ctl('clock', 'advance', '600s').status, 0);
+    t = await serverNow();
+    const renewed = heldFor(await book(o1), t, await serverNow());
+    assert.ok(renewed - first >= 600000 - 1000, 'the hold moved on by the ten minutes');
+    assert.equal(taken(o1), '1');
+    // Past the first hold's end, within the renewed one: still held.
+    assert.equal(ctl('clock', 'advance', '600s').status, 0);
+    await sweeperRounds();
+    assert.equal(sql1(`SELECT stage FROM application WHERE national_id = ${q(person.nid)}`), 'reserved');
+    assert.equal(taken(o1), '1');
+    const moved = await book(o2);
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(taken(o1), '0');
+    assert.equal(taken(o2), '1');
+  } finally {
+    await resetClock();
+  }
 });
 
 // ------------------------------------------------------------------ the operations matrix and scenarios

@@ -10,7 +10,7 @@ import { DAY, tehranDay, addDays, weekday, dayOfJalali } from './tehran.mjs';
 // UTC date of an instant.
 
 export {
-  DAY, tehranDay, addDays, weekday, jalali, dayOfJalali,
+  DAY, tehranDay, addDays, weekday, jalali, dayOfJalali, tehranInstant, asciiDigits, addWorkingHours,
 } from './tehran.mjs';
 
 /** Kept for callers of the old helpers, now in Tehran: the civil day of an
@@ -73,6 +73,13 @@ export async function resetClock() {
   const body = offset ? { set: new Date(Date.now() + Number(offset)).toISOString() } : { reset: true };
   const r = await admin('POST', '/admin/v1/clock', body);
   if (r.status !== 200) throw new Error(`clock ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Sets crsd's clock to an instant. */
+export async function setClock(instant) {
+  const r = await admin('POST', '/admin/v1/clock', { set: instant.toISOString() });
+  if (r.status !== 200) throw new Error(`clock set ${instant.toISOString()}: ${r.status} ${r.text}`);
   return r.json;
 }
 

@@ -93,3 +93,26 @@ export function nextTehranTime(after, hhmm) {
     if (t > after) return t;
   }
 }
+
+/** Persian digits (۰–۹) to ASCII. */
+export function asciiDigits(s) {
+  return s.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
+/** The instant `hours` working hours after `from` (SPEC §3.1: Saturday–Wednesday
+ *  08:00–16:00, Thursday 08:00–12:00, Tehran time; Fridays and `holidays` (a Set
+ *  of days) have none). An independent statement of the rule crsd applies to a
+ *  changed serial, so a test can stand just before and just after its end. */
+export function addWorkingHours(from, hours, holidays = new Set()) {
+  let left = hours * 3600000;
+  for (let day = tehranDay(from); ; day = addDays(day, 1)) {
+    const wd = weekday(day);
+    if (wd === 6 || holidays.has(day)) continue;
+    const open = tehranInstant(day, '08:00').getTime();
+    const close = tehranInstant(day, wd === 5 ? '12:00' : '16:00').getTime();
+    const start = Math.max(open, from.getTime());
+    if (start >= close) continue;
+    if (close - start >= left) return new Date(start + left);
+    left -= close - start;
+  }
+}
