@@ -3,6 +3,7 @@
 // is reversed, left to the bank's automatic refund, or queued for an
 // operator; a failure callback is never trusted; attempts are bounded; a
 // crash during token requests leaves nothing stuck.
+// expect: 9 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { admin, ctl, sql, sql1, api } from '../lib/stack.mjs';

@@ -20,6 +20,7 @@
 //
 // CRS_CHAOS_SEED reproduces the citizens' choices (not the timing);
 // CRS_CHAOS_SECONDS changes the length of the load (default 60).
+// expect: 1 test
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import { execFile, spawn } from 'node:child_process';

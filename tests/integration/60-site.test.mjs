@@ -3,6 +3,7 @@
 // pages, errors shown next to their fields, a cancelled payment, the public receipt check,
 // the status page, a slot taken meanwhile, and editing details after paying. Every page is
 // checked for script errors and CSP violations. Screenshots: $CRS_STACK_DIR/artifacts/site-*.png.
+// expect: 7 tests
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import fs from 'node:fs';
