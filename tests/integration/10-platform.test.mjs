@@ -1,6 +1,6 @@
 // The platform: loader, run-time module control, drain, sessions, bearer tokens,
 // captcha, request handling, outbox, metrics, test clock, out-of-tree plugins.
-// expect: 19 tests
+// expect: 20 tests
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

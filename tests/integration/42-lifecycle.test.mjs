@@ -1,6 +1,7 @@
 // The application lifecycle is one core service (ABI 1.1 life_move): every
 // move of a citizen's application is decided there and leaves its audit row
 // (from, to, event, actor, instant, request id) in the same transaction.
+// expect: 3 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { admin, ctl, sql, sql1, q } from '../lib/stack.mjs';

@@ -2,6 +2,7 @@
 // headers, calls no symbol of crsd (everything comes through the services
 // table), and carries no copy of the core's code (one set of calendars in a
 // process).
+// expect: 2 tests
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
