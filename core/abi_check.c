@@ -72,6 +72,13 @@ static int routes_valid(const struct crs_plugin *d, const struct abi_knowledge *
 	return 0;
 }
 
+static int payable_invalid(const struct crs_payable_ops *p)
+{
+	return p && (p->struct_size < CRS_PAYABLE_OPS_SIZE_1_1 || !p->name ||
+	             !valid_name(p->name) || strlen(p->name) > 32 || !p->quote ||
+	             !p->lock || !p->paid);
+}
+
 int abi_validate(const struct crs_plugin *d, const char *expect_name,
                     const struct abi_knowledge *abi, char *err, size_t errsz)
 {
@@ -110,8 +117,8 @@ int abi_validate(const struct crs_plugin *d, const char *expect_name,
 		snprintf(err, errsz, "init and destroy are mandatory");
 		return -1;
 	}
-	if (!d->n_routes && !d->gateway) {
-		snprintf(err, errsz, "declares neither routes nor a gateway");
+	if (!d->n_routes && !d->gateway && !abi_payable(d)) {
+		snprintf(err, errsz, "declares neither routes nor a gateway nor a payable");
 		return -1;
 	}
 	if (routes_valid(d, abi, err, errsz))
@@ -123,7 +130,16 @@ int abi_validate(const struct crs_plugin *d, const char *expect_name,
 		snprintf(err, errsz, "gateway ops incomplete");
 		return -1;
 	}
+	if (payable_invalid(abi_payable(d))) {
+		snprintf(err, errsz, "payable ops incomplete");
+		return -1;
+	}
 	return 0;
+}
+
+const struct crs_payable_ops *abi_payable(const struct crs_plugin *d)
+{
+	return CRS_HAS_MEMBER(d, payable) ? d->payable : NULL;
 }
 
 void abi_route(const struct crs_plugin *d, size_t i, struct crs_route *out)

@@ -33,5 +33,7 @@ int abi_validate(const struct crs_plugin *d, const char *expect_name,
 void abi_route(const struct crs_plugin *d, size_t i, struct crs_route *out);
 /* d's gateway ops, or NULL. */
 const struct crs_gateway_ops *abi_gateway(const struct crs_plugin *d);
+/* d's payable ops (since 1.1), or NULL. */
+const struct crs_payable_ops *abi_payable(const struct crs_plugin *d);
 
 #endif

@@ -13,10 +13,13 @@
 #include "httpc.h"
 #include "json_strict.h"
 #include "jobs.h"
+#include "life.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
 #include "modules.h"
 #include "outbox.h"
+#include "pay_attempt.h"
 #include "payments.h"
 #include "ratelimit.h"
 #include "schedule.h"
@@ -352,6 +355,14 @@ static const struct crs_api table = {
 	.notify = outbox_notify,
 	.schedule = api_schedule,
 	.schedule_cancel = schedule_cancel,
+	.payment_status = pay_status,
+	.life_move = lifecycle_move,
+	.life_operations = life_operations,
+	.life_next = life_next,
+	.stage_name = life_stage_name,
+	.stage_parse = life_stage_parse,
+	.operation_name = life_operation_name,
+	.next_name = life_next_name,
 	.utf8_valid = civil_utf8_valid,
 	.jalali_format = civil_jalali_format,
 	.hijri_parse = civil_hijri_parse,

@@ -270,18 +270,11 @@ int session_end(struct crs_req *req)
 
 void auth_sweep(void *unused, void *arg)
 {
-	char cutoff[24];
-	struct crs_db *db;
+	int64_t day_ago = clock_now_ms() - 24LL * 3600 * 1000;
 
 	(void)unused;
 	(void)arg;
-	clock_sql_datetime(clock_now_ms() - 24LL * 3600 * 1000, cutoff);
-	if (db_acquire(mono_ms() + 2000, &db))
-		return;
 	/* Bounded batches keep each statement short under load. */
-	db_exec(db, "DELETE FROM session WHERE last_seen_at < ? LIMIT 1000",
-	        CRS_PARAMS(CRS_P_STR(cutoff)), NULL, NULL);
-	db_exec(db, "DELETE FROM captcha_challenge WHERE expires_at < ? LIMIT 1000",
-	        CRS_PARAMS(CRS_P_STR(cutoff)), NULL, NULL);
-	db_release(db);
+	db_sweep("DELETE FROM session WHERE last_seen_at < ? LIMIT 1000", day_ago);
+	db_sweep("DELETE FROM captcha_challenge WHERE expires_at < ? LIMIT 1000", day_ago);
 }

@@ -46,6 +46,8 @@
  * multiplication sign), and the Persian zero, a small dot, is drawn larger
  * and kept near the middle.
  */
+#include "config.h"
+
 #include "captcha_img.h"
 
 #include <errno.h>
@@ -164,34 +166,12 @@ void captcha_img_thread_release(void)
 
 /* ---- PNG into memory ---- */
 
-struct membuf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t membuf_write(void *closure, const unsigned char *data,
+/* cairo writes the PNG into a memory stream (open_memstream). */
+static cairo_status_t stream_write(void *closure, const unsigned char *data,
 				   unsigned int length)
 {
-	struct membuf *m = closure;
-
-	if (length > m->cap - m->len) {
-		size_t cap = m->cap ? m->cap : 8192;
-		unsigned char *p;
-
-		while (length > cap - m->len) {
-			if (cap > SIZE_MAX / 2)
-				return CAIRO_STATUS_WRITE_ERROR;
-			cap *= 2;
-		}
-		p = realloc(m->p, cap);
-		if (!p)
-			return CAIRO_STATUS_WRITE_ERROR;
-		m->p = p;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, data, length);
-	m->len += length;
-	return CAIRO_STATUS_SUCCESS;
+	return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
+	                                                  : CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* ---- drawing ---- */
@@ -571,7 +551,9 @@ static int cairo_rc(cairo_status_t st)
 int captcha_img_render(int a, int b, uint64_t seed, unsigned char **png,
 		       size_t *png_len)
 {
-	struct membuf mb = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
 	rng_t r = {seed};
 	PangoFontMap *fm;
 	cairo_surface_t *s, *grey = NULL;
@@ -610,21 +592,22 @@ int captcha_img_render(int a, int b, uint64_t seed, unsigned char **png,
 		rc = cairo_rc(st);
 		goto out;
 	}
-	st = cairo_surface_write_to_png_stream(grey, membuf_write, &mb);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		free(mb.p);
-		/* membuf_write fails only when it cannot allocate */
-		rc = st == CAIRO_STATUS_WRITE_ERROR ? -ENOMEM : cairo_rc(st);
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		rc = -ENOMEM;
 		goto out;
 	}
-	if (mb.cap > mb.len) { /* give back the doubling slack */
-		unsigned char *p = realloc(mb.p, mb.len ? mb.len : 1);
-
-		if (p)
-			mb.p = p;
+	st = cairo_surface_write_to_png_stream(grey, stream_write, mem);
+	/* The stream writes only to memory: it fails only when it cannot
+	 * allocate. */
+	if (fclose(mem) != 0 || st != CAIRO_STATUS_SUCCESS) {
+		free(buf);
+		rc = st == CAIRO_STATUS_SUCCESS || st == CAIRO_STATUS_WRITE_ERROR
+		             ? -ENOMEM : cairo_rc(st);
+		goto out;
 	}
-	*png = mb.p;
-	*png_len = mb.len;
+	*png = (unsigned char *)buf;
+	*png_len = len;
 	rc = 0;
 out:
 	if (grey)

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "db.h"
+#include "clock.h"
 #include "db_internal.h"
 #include "conf.h"
 #include "log.h"
@@ -338,6 +339,18 @@ int db_tx(int64_t deadline, crs_tx_fn fn, void *arg)
 		return rc == CRS_EDB_GONE ? CRS_EUNAVAIL : rc;
 	}
 	return rc;
+}
+
+void db_sweep(const char *sql, int64_t before_ms)
+{
+	struct crs_db *db;
+	char cutoff[24];
+
+	clock_sql_datetime(before_ms, cutoff);
+	if (db_acquire(mono_ms() + 2000, &db))
+		return;
+	db_exec(db, sql, CRS_PARAMS(CRS_P_STR(cutoff)), NULL, NULL);
+	db_release(db);
 }
 
 int db_ping(int64_t deadline)

@@ -51,6 +51,9 @@ int db_query_each(struct crs_db *db, const char *sql,
  * migrations only. */
 int db_query_plain(struct crs_db *db, const char *sql);
 int db_tx(int64_t deadline_mono_ms, crs_tx_fn fn, void *arg);
+/* A sweeper's statement: sql has one parameter, an instant (DATETIME text)
+ * before_ms; run once on a connection of its own (bounded by its LIMIT). */
+void db_sweep(const char *sql, int64_t before_ms);
 /* Is the server reachable now?  (health) */
 int db_ping(int64_t deadline_mono_ms);
 

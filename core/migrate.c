@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct mfile {
 	long version;
@@ -68,17 +69,17 @@ fail:
 }
 
 /* 1 if applied with the same checksum, 0 if not applied, -1 on mismatch or
- * error. */
-static int applied(MYSQL *my, long version, const char *sum)
+ * error.  module: "" for the core. */
+static int applied(MYSQL *my, const char *module, long version, const char *sum)
 {
-	char q[128];
+	char q[256];
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	int rc = 0;
 
 	snprintf(q, sizeof(q),
-	         "SELECT checksum FROM schema_migration WHERE version = %ld",
-	         version);
+	         "SELECT checksum FROM schema_migration WHERE module = '%s'"
+	         " AND version = %ld", module, version);
 	if (mysql_real_query(my, q, strlen(q)) != 0)
 		return -1;
 	res = mysql_store_result(my);
@@ -88,8 +89,9 @@ static int applied(MYSQL *my, long version, const char *sum)
 	if (row) {
 		rc = strcmp(row[0], sum) == 0 ? 1 : -1;
 		if (rc < 0)
-			log_error("migrate: %03ld was applied with another checksum: "
-			          "released migrations are never edited", version);
+			log_error("migrate: %s%s%03ld was applied with another checksum: "
+			          "released migrations are never edited", module,
+			          *module ? " " : "", version);
 	}
 	mysql_free_result(res);
 	return rc;
@@ -138,11 +140,125 @@ static int scan(const char *dir, struct mfile **out, size_t *n_out)
 	return 0;
 }
 
-int migrate_run(const char *sql_dir)
+static int safe_name(const char *s)
 {
-	char err[256], path[4096], sum[65], q[512];
+	return *s && strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz_.") == strlen(s);
+}
+
+/* Apply dir's files not yet recorded for module; *done counts them. */
+static int apply_dir(MYSQL *my, const char *dir, const char *module, int *done)
+{
+	char path[4096], sum[65], q[512];
 	struct mfile *files = NULL;
 	size_t n = 0, i;
+	int rc = -1;
+
+	if (scan(dir, &files, &n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		size_t len;
+		char *sql;
+		int a;
+
+		if (i && files[i].version == files[i - 1].version) {
+			log_error("migrate: two files with version %03ld in %s",
+			          files[i].version, dir);
+			goto out;
+		}
+		/* File and module names go into the one non-prepared insert. */
+		if (!safe_name(files[i].name)) {
+			log_error("migrate: bad file name %s", files[i].name);
+			goto out;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		sql = read_file(path, &len);
+		if (!sql || sha256_hex(sql, sum)) {
+			log_error("migrate: cannot read %s", path);
+			free(sql);
+			goto out;
+		}
+		a = applied(my, module, files[i].version, sum);
+		if (a != 0) {
+			free(sql);
+			if (a < 0)
+				goto out;
+			continue;
+		}
+		log_info("migrate: applying %s%s%s", module, *module ? "/" : "",
+		         files[i].name);
+		if (run_sql(my, sql, files[i].name)) {
+			free(sql);
+			goto out;
+		}
+		free(sql);
+		snprintf(q, sizeof(q),
+		         "INSERT INTO schema_migration (module, version, name, checksum) "
+		         "VALUES ('%s', %ld, '%s', '%s')", module, files[i].version,
+		         files[i].name, sum);
+		if (run_sql(my, q, "record"))
+			goto out;
+		(*done)++;
+	}
+	rc = 0;
+out:
+	free(files);
+	return rc;
+}
+
+/* Plugins ship their own migrations in sql_dir/<plugin>/: each directory,
+ * in name order, after the core's (a plugin's tables may refer to the
+ * core's, never the other way). */
+static int apply_plugins(MYSQL *my, const char *sql_dir, int *done)
+{
+	struct dirent **names = NULL;
+	char path[4096];
+	int n, i, rc = 0;
+
+	n = scandir(sql_dir, &names, NULL, alphasort);
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct stat st;
+		const char *m = names[i]->d_name;
+
+		snprintf(path, sizeof(path), "%s/%s", sql_dir, m);
+		if (rc == 0 && m[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (!safe_name(m) || strlen(m) > 64) {
+				log_error("migrate: bad plugin directory %s", m);
+				rc = -1;
+			} else {
+				rc = apply_dir(my, path, m, done);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* schema_migration of the days before plugin migrations had no module. */
+static int upgrade_table(MYSQL *my)
+{
+	const char *q = "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA ="
+	                " DATABASE() AND TABLE_NAME = 'schema_migration'"
+	                " AND COLUMN_NAME = 'module'";
+	MYSQL_RES *res;
+	int has;
+
+	if (mysql_real_query(my, q, strlen(q)) != 0 || !(res = mysql_store_result(my)))
+		return -1;
+	has = mysql_num_rows(res) > 0;
+	mysql_free_result(res);
+	if (has)
+		return 0;
+	return run_sql(my, "ALTER TABLE schema_migration ADD COLUMN module"
+	                   " VARCHAR(64) NOT NULL DEFAULT '' FIRST, DROP PRIMARY KEY,"
+	                   " ADD PRIMARY KEY (module, version)", "schema_migration");
+}
+
+int migrate_run(const char *sql_dir)
+{
+	char err[256];
 	MYSQL *my;
 	int rc = -1, done = 0;
 
@@ -151,67 +267,24 @@ int migrate_run(const char *sql_dir)
 		log_error("migrate: cannot connect: %s", err);
 		return -1;
 	}
-	if (scan(sql_dir, &files, &n))
-		goto out;
 	/* One migrator at a time, even with several crsd starting. */
 	if (run_sql(my, "DO GET_LOCK('crs_migrate', 60)", "lock") ||
 	    run_sql(my,
 	            "CREATE TABLE IF NOT EXISTS schema_migration ("
-	            " version INT PRIMARY KEY, name VARCHAR(255) NOT NULL,"
+	            " module VARCHAR(64) NOT NULL DEFAULT '',"
+	            " version INT NOT NULL, name VARCHAR(255) NOT NULL,"
 	            " checksum CHAR(64) NOT NULL,"
-	            " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
-	            ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", "schema_migration"))
+	            " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),"
+	            " PRIMARY KEY (module, version)"
+	            ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", "schema_migration") ||
+	    upgrade_table(my))
 		goto out;
-	for (i = 0; i < n; i++) {
-		size_t len;
-		char *sql;
-		int a;
-
-		if (i && files[i].version == files[i - 1].version) {
-			log_error("migrate: two files with version %03ld",
-			          files[i].version);
-			goto out;
-		}
-		snprintf(path, sizeof(path), "%s/%s", sql_dir, files[i].name);
-		sql = read_file(path, &len);
-		if (!sql || sha256_hex(sql, sum)) {
-			log_error("migrate: cannot read %s", path);
-			free(sql);
-			goto out;
-		}
-		a = applied(my, files[i].version, sum);
-		if (a != 0) {
-			free(sql);
-			if (a < 0)
-				goto out;
-			continue;
-		}
-		log_info("migrate: applying %s", files[i].name);
-		if (run_sql(my, sql, files[i].name)) {
-			free(sql);
-			goto out;
-		}
-		free(sql);
-		snprintf(q, sizeof(q),
-		         "INSERT INTO schema_migration (version, name, checksum) "
-		         "VALUES (%ld, '%s', '%s')", files[i].version,
-		         files[i].name, sum);
-		/* File names are [0-9a-z_.] by the scan above; checked again
-		 * here because this is the one non-prepared insert. */
-		if (strspn(files[i].name, "0123456789abcdefghijklmnopqrstuvwxyz_.") !=
-		    strlen(files[i].name)) {
-			log_error("migrate: bad file name %s", files[i].name);
-			goto out;
-		}
-		if (run_sql(my, q, "record"))
-			goto out;
-		done++;
-	}
-	log_info("migrate: %d applied, %zu known", done, n);
+	if (apply_dir(my, sql_dir, "", &done) || apply_plugins(my, sql_dir, &done))
+		goto out;
+	log_info("migrate: %d applied", done);
 	rc = 0;
 out:
 	run_sql(my, "DO RELEASE_LOCK('crs_migrate')", "unlock");
 	mysql_close(my);
-	free(files);
 	return rc;
 }

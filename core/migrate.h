@@ -1,8 +1,10 @@
 /*
  * migrate: applies the numbered SQL files of sql_dir (NNN_name.sql) once
- * each, in order, recording each in table schema_migration with a checksum.
- * A released migration is never edited: a recorded file whose checksum
- * changed stops the run.  `crsd --migrate` runs it and exits.
+ * each, in order, then each plugin's own, in sql_dir/<plugin>/ (installed
+ * there with the plugin), recording each in table schema_migration under
+ * its module ("" for the core) with a checksum.  A released migration is
+ * never edited: a recorded file whose checksum changed stops the run.
+ * `crsd --migrate` runs it and exits.
  */
 #ifndef CRS_MIGRATE_H
 #define CRS_MIGRATE_H

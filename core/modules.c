@@ -267,6 +267,12 @@ static int routes_conflict(const struct crs_plugin *d,
 			         g->name, o->name);
 			return -1;
 		}
+		if (abi_payable(d) && o->code && abi_payable(desc_of(o)) &&
+		    !strcmp(abi_payable(d)->name, abi_payable(desc_of(o))->name)) {
+			snprintf(err, errsz, "payable %s is already served by %s",
+			         abi_payable(d)->name, o->name);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -314,7 +320,7 @@ static void view_of(const struct slot *s, struct module_view *v)
 	v->n_routes = s->n_routes;
 }
 
-void modules_each(void (*fn)(const struct module_view *v, void *arg), void *arg)
+void modules_each(modules_view_fn fn, void *arg)
 {
 	struct module_view v;
 	size_t i;
@@ -327,20 +333,18 @@ void modules_each(void (*fn)(const struct module_view *v, void *arg), void *arg)
 	pthread_rwlock_unlock(&reg.lock);
 }
 
-static int view_one(const char *name, void (*fn)(const struct module_view *, void *),
-                    void *arg)
+/* fn (may be NULL) sees slot s as it is now. */
+static int answer(struct slot *s, modules_view_fn fn, void *arg)
 {
 	struct module_view v;
-	struct slot *s;
 
+	if (!fn)
+		return CRS_OK;
 	pthread_rwlock_rdlock(&reg.lock);
-	s = slot_find(name);
-	if (s) {
-		view_of(s, &v);
-		fn(&v, arg);
-	}
+	view_of(s, &v);
+	fn(&v, arg);
 	pthread_rwlock_unlock(&reg.lock);
-	return s ? CRS_OK : CRS_ENOTFOUND;
+	return CRS_OK;
 }
 
 /* ---- public: init and dispatch ----------------------------------------- */
@@ -492,9 +496,8 @@ const struct conf *modules_conf(void)
 	return reg.cfg;
 }
 
-struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
-                                            const struct crs_gateway_ops **ops,
-                                            void **inst_data)
+struct plugin_instance *modules_pin_where(modules_match_fn match, const void *key,
+                                          int for_new)
 {
 	struct plugin_instance *found = NULL;
 	size_t s;
@@ -502,16 +505,12 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 	pthread_rwlock_rdlock(&reg.lock);
 	for (s = 0; s < reg.n_slots; s++) {
 		struct slot *sl = reg.slots[s];
-		const struct crs_gateway_ops *g;
 
 		if (!sl->cur || !(sl->enabled || (!for_new && sl->draining)))
 			continue;
-		g = abi_gateway(desc_of(sl));
-		if (g && strcmp(g->name, name) == 0) {
+		if (match(desc_of(sl), key)) {
 			atomic_fetch_add(&sl->cur->inflight, 1);
 			found = sl->cur;
-			*ops = g;
-			*inst_data = sl->cur->data;
 			break;
 		}
 	}
@@ -519,13 +518,18 @@ struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
 	return found;
 }
 
-/* ---- public: admin operations ------------------------------------------- */
-
-static int answer(struct slot *s, void (*fn)(const struct module_view *, void *),
-                  void *arg)
+const struct crs_plugin *modules_inst_desc(struct plugin_instance *inst)
 {
-	return fn ? view_one(s->name, fn, arg) : CRS_OK;
+	return loader_desc(inst->code);
 }
+
+/* A slot whose plugin takes part in payments drains on disable. */
+static int pays(const struct slot *s)
+{
+	return abi_gateway(desc_of(s)) || abi_payable(desc_of(s));
+}
+
+/* ---- public: admin operations ------------------------------------------- */
 
 static int not_found(const char *name, char *err, size_t errsz)
 {
@@ -589,8 +593,8 @@ int modules_disable(const char *name, modules_view_fn fn, void *arg, char *err,
 	old = s->cur;
 	s->enabled = 0;
 	/* No new payments from now on; the payments reconciler finishes the
-	 * drain when none is open any more (modules_gateway_drained). */
-	if (old && abi_gateway(desc_of(s))) {
+	 * drain when none is open any more (modules_drained). */
+	if (old && pays(s)) {
 		s->draining = 1;
 		old = NULL;
 	} else {
@@ -609,50 +613,48 @@ out:
 	return rc;
 }
 
-void modules_draining_gateways(char *out, size_t outsz)
+void modules_each_draining(modules_drain_fn fn, void *arg)
 {
-	size_t i, len = 0;
+	struct plugin_instance *pinned[MAX_SLOTS];
+	char names[MAX_SLOTS][64];
+	size_t i, n = 0;
 
-	out[0] = '\0';
+	/* Pinned and named under the lock; fn asks the database outside it. */
 	pthread_rwlock_rdlock(&reg.lock);
 	for (i = 0; i < reg.n_slots; i++) {
-		const struct crs_gateway_ops *g = abi_gateway(desc_of(reg.slots[i]));
-		int n;
-
-		if (!reg.slots[i]->draining || !g)
+		if (!reg.slots[i]->draining || !reg.slots[i]->cur)
 			continue;
-		n = snprintf(out + len, outsz - len, "%s%s", len ? " " : "", g->name);
-		if (n < 0 || (size_t)n >= outsz - len)
-			break;
-		len += (size_t)n;
+		pinned[n] = reg.slots[i]->cur;
+		atomic_fetch_add(&pinned[n]->inflight, 1);
+		snprintf(names[n], sizeof(names[n]), "%s", reg.slots[i]->name);
+		n++;
 	}
 	pthread_rwlock_unlock(&reg.lock);
+	for (i = 0; i < n; i++) {
+		fn(names[i], loader_desc(pinned[i]->code), arg);
+		modules_unpin(pinned[i]);
+	}
 }
 
-void modules_gateway_drained(const char *gateway)
+void modules_drained(const char *module)
 {
 	struct plugin_instance *old = NULL;
-	struct slot *s = NULL;
-	size_t i;
+	struct slot *s;
 
 	pthread_mutex_lock(&reg.admin);
 	pthread_rwlock_wrlock(&reg.lock);
-	for (i = 0; i < reg.n_slots; i++) {
-		struct slot *c = reg.slots[i];
-		const struct crs_gateway_ops *g = abi_gateway(desc_of(c));
-
-		if (c->draining && g && strcmp(g->name, gateway) == 0) {
-			s = c;
-			old = c->cur;
-			c->cur = NULL;
-			c->draining = 0;
-		}
+	s = slot_find(module);
+	if (s && s->draining) {
+		old = s->cur;
+		s->cur = NULL;
+		s->draining = 0;
+	} else {
+		s = NULL;
 	}
 	pthread_rwlock_unlock(&reg.lock);
 	if (s) {
 		instance_retire(old);
-		log_info("modules: %s drained: no open payment left; disabled",
-		         s->name);
+		log_info("modules: %s drained: no open payment left; disabled", module);
 	}
 	pthread_mutex_unlock(&reg.admin);
 }

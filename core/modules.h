@@ -8,8 +8,8 @@
  * requests and jobs reach zero, then destroyed and its code unloaded by the
  * reaper: requests in flight finish on the code they started on.  A disabled
  * slot keeps its routes so they answer 503 MODULE_DISABLED.  A disabled
- * gateway drains: callbacks and the reconciler still reach it until no
- * payment of it is open.  What the admin API shows is built from
+ * gateway or payable drains: callbacks and the reconciler still reach it
+ * until no payment of it is open.  What the admin API shows is built from
  * struct module_view in modules_json.c.
  */
 #ifndef CRS_MODULES_H
@@ -81,16 +81,20 @@ int modules_inst_cancelled(struct plugin_instance *inst);
 const char *modules_inst_name(struct plugin_instance *inst);
 const struct conf *modules_conf(void);
 
-/* Pin the instance serving gateway name; NULL if none.  for_new: only an
- * enabled gateway takes new payments; callbacks and verification of
+/* Pin the first instance whose descriptor match()es key, or NULL; release
+ * it with modules_unpin.  for_new: only an enabled module takes new work;
  * payments already at the bank also reach a draining one. */
-struct plugin_instance *modules_gateway_pin(const char *name, int for_new,
-                                            const struct crs_gateway_ops **ops,
-                                            void **inst_data);
-/* Names of draining gateways ("a b c"), for the payments reconciler. */
-void modules_draining_gateways(char *out, size_t outsz);
-/* A draining gateway has no open payment left: disable it for good. */
-void modules_gateway_drained(const char *gateway);
+typedef int (*modules_match_fn)(const struct crs_plugin *d, const void *key);
+struct plugin_instance *modules_pin_where(modules_match_fn match, const void *key,
+                                          int for_new);
+const struct crs_plugin *modules_inst_desc(struct plugin_instance *inst);
+/* The draining modules (a disabled gateway or payable keeps its instance
+ * while payments of it are open), each pinned while fn runs. */
+typedef void (*modules_drain_fn)(const char *module, const struct crs_plugin *d,
+                                 void *arg);
+void modules_each_draining(modules_drain_fn fn, void *arg);
+/* A draining module has no open payment left: disable it for good. */
+void modules_drained(const char *module);
 
 /* Every module, under the registry's read lock. */
 void modules_each(modules_view_fn fn, void *arg);

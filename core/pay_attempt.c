@@ -8,6 +8,8 @@
 #include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "modules.h"
+#include "modules_pay.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -59,9 +61,9 @@ static void copy_col(struct crs_rows *r, unsigned col, char *out, size_t n)
 }
 
 #define PAYMENT_COLUMNS \
-	"p.id, p.order_id, p.application_id, p.gateway, p.amount_rial, p.state," \
-	" p.token, p.created_at, p.expires_at, p.message, p.reference," \
-	" a.national_id, a.mobile, p.verify_attempts, p.callback_failed_at IS NOT NULL"
+	"p.id, p.order_id, p.payable, p.subject_id, p.gateway, p.amount_rial," \
+	" p.state, p.token, p.created_at, p.expires_at, p.message, p.reference," \
+	" p.owner, p.mobile, p.verify_attempts, p.callback_failed_at IS NOT NULL"
 
 static int from_rows(struct crs_rows *r, struct payment *p)
 {
@@ -69,19 +71,20 @@ static int from_rows(struct crs_rows *r, struct payment *p)
 
 	memset(p, 0, sizeof(*p));
 	if (rows_int(r, 0, &p->id) || rows_int(r, 1, &p->order_id) ||
-	    rows_int(r, 2, &p->app_id) || rows_int(r, 4, &p->amount) ||
-	    rows_int(r, 13, &p->verify_attempts) || rows_int(r, 14, &failed))
+	    rows_int(r, 3, &p->subject_id) || rows_int(r, 5, &p->amount) ||
+	    rows_int(r, 14, &p->verify_attempts) || rows_int(r, 15, &failed))
 		return CRS_EFAIL;
 	p->callback_failed = failed != 0;
-	copy_col(r, 3, p->gateway, sizeof(p->gateway));
-	copy_col(r, 5, p->state, sizeof(p->state));
-	copy_col(r, 6, p->token, sizeof(p->token));
-	parse_time(rows_str(r, 7), &p->created_ms);
-	parse_time(rows_str(r, 8), &p->expires_ms);
-	copy_col(r, 9, p->message, sizeof(p->message));
-	copy_col(r, 10, p->reference, sizeof(p->reference));
-	copy_col(r, 11, p->subject, sizeof(p->subject));
-	copy_col(r, 12, p->mobile, sizeof(p->mobile));
+	copy_col(r, 2, p->payable, sizeof(p->payable));
+	copy_col(r, 4, p->gateway, sizeof(p->gateway));
+	copy_col(r, 6, p->state, sizeof(p->state));
+	copy_col(r, 7, p->token, sizeof(p->token));
+	parse_time(rows_str(r, 8), &p->created_ms);
+	parse_time(rows_str(r, 9), &p->expires_ms);
+	copy_col(r, 10, p->message, sizeof(p->message));
+	copy_col(r, 11, p->reference, sizeof(p->reference));
+	copy_col(r, 12, p->owner, sizeof(p->owner));
+	copy_col(r, 13, p->mobile, sizeof(p->mobile));
 	return CRS_OK;
 }
 
@@ -94,7 +97,7 @@ int pay_attempt_load(struct crs_db *db, const char *where,
 	int rc;
 
 	if (str_fmt(sql, sizeof(sql), "SELECT " PAYMENT_COLUMNS " FROM payment p"
-	            " JOIN application a ON a.id = p.application_id WHERE %s", where))
+	            " WHERE %s", where))
 		return CRS_EINVAL;
 	rc = db_exec(db, sql, params, n, &r, NULL);
 	if (rc)
@@ -118,17 +121,107 @@ int pay_attempt_set_state(struct crs_db *db, int64_t id, const char *from,
 	               NULL, NULL);
 }
 
-int pay_attempt_finish(int64_t id, const char *from, const char *to,
-                       const char *message)
+int pay_at_bank(struct crs_db *db, const struct crs_payable_ops *ops, void *inst,
+                const char *payable, int64_t subject_id)
 {
-	struct crs_db *db;
-	int rc = db_acquire(mono_ms() + 5000, &db);
+	struct crs_rows *r = NULL;
+	char now[24];
+	int64_t until = 0;
+	int rc;
 
+	if (!ops || !ops->at_bank)
+		return CRS_OK;
+	clock_sql_datetime(clock_now_ms(), now);
+	rc = db_exec(db, "SELECT MAX(expires_at) FROM payment WHERE payable = ?"
+	                 " AND subject_id = ? AND state IN ('created', 'redirected')"
+	                 " AND callback_failed_at IS NULL AND expires_at > ?",
+	             CRS_PARAMS(CRS_P_STR(payable), CRS_P_INT(subject_id), CRS_P_STR(now)),
+	             &r, NULL);
 	if (rc)
 		return rc;
-	rc = pay_attempt_set_state(db, id, from, to, message);
-	db_release(db);
+	if (rows_next(r) && rows_str(r, 0))
+		parse_time(rows_str(r, 0), &until);
+	rows_free(r);
+	return ops->at_bank(inst, db, subject_id, until);
+}
+
+struct finish {
+	const struct payment *p;
+	const char *from, *to, *message;
+	const struct crs_payable_ops *ops;
+	void *inst;
+};
+
+static int finish_tx(struct crs_db *db, void *arg)
+{
+	struct finish *f = arg;
+	int rc = pay_attempt_set_state(db, f->p->id, f->from, f->to, f->message);
+
+	if (rc == CRS_OK)
+		rc = pay_at_bank(db, f->ops, f->inst, f->p->payable, f->p->subject_id);
 	return rc;
+}
+
+int pay_attempt_finish(const struct payment *p, const char *from, const char *to,
+                       const char *message)
+{
+	struct finish f = { p, from, to, message, NULL, NULL };
+	struct plugin_instance *pin = modules_payable_pin(p->payable, 0, &f.ops, &f.inst);
+	int rc;
+
+	/* Without its payable (disabled and drained) the state still moves. */
+	rc = db_tx(mono_ms() + 10000, finish_tx, &f);
+	if (pin)
+		modules_unpin(pin);
+	return rc;
+}
+
+/* What the citizen sees of an attempt's state in the application. */
+static const char *citizen_view(const char *state, int callback_failed)
+{
+	if (!strcmp(state, "created") || !strcmp(state, "redirected"))
+		return callback_failed ? "failed" : "pending";
+	if (!strcmp(state, "verified") || !strcmp(state, "expired"))
+		return state;
+	return "failed";           /* failed, reversed: no money kept */
+}
+
+int pay_status(struct crs_db *db, const char *payable, int64_t subject_id,
+               struct crs_payment_status *out)
+{
+	struct crs_payment_status st;
+	struct crs_rows *r = NULL;
+	int64_t failed = 0;
+	size_t n;
+	int rc;
+
+	if (!out || out->struct_size < CRS_SIZE_THROUGH(struct crs_payment_status, reference))
+		return CRS_EINVAL;
+	memset(&st, 0, sizeof(st));
+	snprintf(st.state, sizeof(st.state), "none");
+	/* A verified attempt wins over later ones. */
+	rc = db_exec(db, "SELECT state, callback_failed_at IS NOT NULL, amount_rial,"
+	                 " gateway, reference FROM payment WHERE payable = ?"
+	                 " AND subject_id = ? ORDER BY state = 'verified' DESC, id DESC"
+	                 " LIMIT 1",
+	             CRS_PARAMS(CRS_P_STR(payable), CRS_P_INT(subject_id)), &r, NULL);
+	if (rc)
+		return rc;
+	if (rows_next(r)) {
+		rows_int(r, 1, &failed);
+		snprintf(st.state, sizeof(st.state), "%s",
+		         citizen_view(rows_str(r, 0), failed != 0));
+		if (rows_int(r, 2, &st.amount_rial))
+			st.amount_rial = 0;
+		copy_col(r, 3, st.gateway, sizeof(st.gateway));
+		copy_col(r, 4, st.reference, sizeof(st.reference));
+	}
+	rows_free(r);
+	/* The caller's struct may be an older, smaller one. */
+	n = out->struct_size < sizeof(st) ? out->struct_size : sizeof(st);
+	st.struct_size = out->struct_size;
+	memcpy(out, &st, n);
+	return CRS_OK;
 }
 
 void pay_attempt_describe(const struct payment *p, char *cb, size_t cbsz,

@@ -13,7 +13,7 @@
 struct conf;
 
 struct pay_config {
-	int64_t fee_rial;
+	int64_t fee_rial;           /* [payments] registration_fee_rial (ABI 1.0) */
 	int64_t window_ms;          /* how long the bank gives the citizen */
 	int64_t reconcile_after_ms; /* leave a fresh payment to its callback */
 	int64_t max_open;           /* attempts at the bank at once, per application */
@@ -27,7 +27,8 @@ const struct pay_config *pay_config(void);
 struct payment {
 	int64_t id;
 	int64_t order_id;
-	int64_t app_id;
+	char payable[33];
+	int64_t subject_id;         /* what the payable's owner pays for */
 	char gateway[33];
 	int64_t amount;
 	char state[16];
@@ -38,12 +39,12 @@ struct payment {
 	int callback_failed;        /* a failure callback arrived */
 	char message[256];
 	char reference[65];
-	char subject[11];           /* the application's national ID */
+	char owner[65];             /* the session subject who started it */
 	char mobile[12];
 };
 
-/* Load the payment matching where (an SQL condition on p = payment and
- * a = application, with params): CRS_OK, CRS_ENOTFOUND or a db error. */
+/* Load the payment matching where (an SQL condition on p = payment, with
+ * params): CRS_OK, CRS_ENOTFOUND or a db error. */
 int pay_attempt_load(struct crs_db *db, const char *where,
                      const struct crs_param *params, size_t n,
                      struct payment *p);
@@ -51,15 +52,24 @@ int pay_attempt_load(struct crs_db *db, const char *where,
  * message; a no-op when it is no longer in from. */
 int pay_attempt_set_state(struct crs_db *db, int64_t id, const char *from,
                           const char *to, const char *message);
-/* The same on a connection of its own (outside any transaction). */
-int pay_attempt_finish(int64_t id, const char *from, const char *to,
+/* The same in a transaction of its own, telling the payable until when
+ * the subject's attempts are at the bank now. */
+int pay_attempt_finish(const struct payment *p, const char *from, const char *to,
                        const char *message);
+/* In db's transaction: tell the payable (ops may be NULL) until when the
+ * open attempts for subject_id are at the bank (0: none is). */
+int pay_at_bank(struct crs_db *db, const struct crs_payable_ops *ops, void *inst,
+                const char *payable, int64_t subject_id);
 /* What a gateway is told of p; cb receives the callback URL it points to. */
 void pay_attempt_describe(const struct payment *p, char *cb, size_t cbsz,
                           struct crs_pay_attempt *a);
 /* One statement in autocommit on a connection of its own. */
 int pay_exec_once(int64_t deadline_mono, const char *sql,
                   const struct crs_param *params, size_t n, struct crs_exec *ex);
+/* crs_api.payment_status: the latest attempt for a subject, a verified
+ * one first, as the citizen sees it. */
+int pay_status(struct crs_db *db, const char *payable, int64_t subject_id,
+               struct crs_payment_status *out);
 /* A bank token fit to meet SQL: printable ASCII of the banks' alphabets. */
 int pay_token_ok(const char *token);
 

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "messages.h"
 #include "modules.h"
-#include "outbox.h"
+#include "modules_pay.h"
 #include "pay_attempt.h"
 #include "refunds.h"
 #include "util.h"
@@ -39,21 +39,34 @@ static void sql_time(int64_t ms, char out[24])
 
 enum claim_result {
 	CLAIM_NONE = 0,    /* final already, or claimed by someone else */
-	CLAIM_BUSY,        /* another attempt of the application is at its verify */
+	CLAIM_BUSY,        /* another attempt of the subject is at its verify */
 	CLAIM_OK
 };
 
+/* The two plugins a settlement talks to, pinned for its length. */
+struct parties {
+	const struct crs_gateway_ops *gw;
+	void *gw_inst;
+	struct plugin_instance *gw_pin;
+	const struct crs_payable_ops *pb;
+	void *pb_inst;
+	struct plugin_instance *pb_pin;
+	struct crs_pay_attempt a;
+	char callback[400];
+};
+
 struct claim {
-	int64_t id;
-	int64_t app_id;
+	const struct payment *p;
+	const struct parties *who;
 	enum claim_result result;
-	int sibling_paid;          /* another attempt of the application is verified */
+	int sibling_paid;          /* another attempt of the subject is verified */
 	int64_t earlier_verifies;  /* claims of this attempt before this one */
 };
 
 static int claim_tx(struct crs_db *db, void *arg)
 {
 	struct claim *c = arg;
+	const struct payment *p = c->p;
 	struct crs_rows *r = NULL;
 	struct crs_exec ex;
 	char now[24], stale[24];
@@ -65,19 +78,16 @@ static int claim_tx(struct crs_db *db, void *arg)
 	c->earlier_verifies = 0;
 	sql_time(t, now);
 	sql_time(t - CLAIM_TIMEOUT_MS, stale);
-	/* The application's row is the lock every writer of its payments
-	 * takes first: claims and outcomes of its attempts serialise here. */
-	rc = db_exec(db, "SELECT id FROM application WHERE id = ? FOR UPDATE",
-	             CRS_PARAMS(CRS_P_INT(c->app_id)), &r, NULL);
-	rows_free(r);
-	r = NULL;
+	/* The subject is the lock every writer of its payments takes first:
+	 * claims and outcomes of its attempts serialise here. */
+	rc = c->who->pb->lock(c->who->pb_inst, db, p->subject_id);
 	if (rc)
 		return rc;
-	rc = db_exec(db, "SELECT state = 'verified' FROM payment WHERE application_id = ?"
-	                 " AND id <> ? AND (state = 'verified' OR (state = 'redirected'"
-	                 " AND verify_claimed_at >= ?))",
-	             CRS_PARAMS(CRS_P_INT(c->app_id), CRS_P_INT(c->id), CRS_P_STR(stale)),
-	             &r, NULL);
+	rc = db_exec(db, "SELECT state = 'verified' FROM payment WHERE payable = ?"
+	                 " AND subject_id = ? AND id <> ? AND (state = 'verified' OR"
+	                 " (state = 'redirected' AND verify_claimed_at >= ?))",
+	             CRS_PARAMS(CRS_P_STR(p->payable), CRS_P_INT(p->subject_id),
+	                        CRS_P_INT(p->id), CRS_P_STR(stale)), &r, NULL);
 	if (rc)
 		return rc;
 	while (rows_next(r)) {
@@ -98,12 +108,12 @@ static int claim_tx(struct crs_db *db, void *arg)
 	                 " verify_attempts = verify_attempts + 1"
 	                 " WHERE id = ? AND state = 'redirected' AND token IS NOT NULL"
 	                 " AND (verify_claimed_at IS NULL OR verify_claimed_at < ?)",
-	             CRS_PARAMS(CRS_P_STR(now), CRS_P_INT(c->id), CRS_P_STR(stale)),
+	             CRS_PARAMS(CRS_P_STR(now), CRS_P_INT(p->id), CRS_P_STR(stale)),
 	             NULL, &ex);
 	if (rc || ex.affected != 1)
 		return rc;
 	rc = db_exec(db, "SELECT verify_attempts FROM payment WHERE id = ?",
-	             CRS_PARAMS(CRS_P_INT(c->id)), &r, NULL);
+	             CRS_PARAMS(CRS_P_INT(p->id)), &r, NULL);
 	if (rc)
 		return rc;
 	if (rows_next(r))
@@ -114,11 +124,12 @@ static int claim_tx(struct crs_db *db, void *arg)
 	return CRS_OK;
 }
 
-static enum claim_result claim(const struct payment *p, struct claim *c)
+static enum claim_result claim(const struct payment *p, const struct parties *who,
+                               struct claim *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->id = p->id;
-	c->app_id = p->app_id;
+	c->p = p;
+	c->who = who;
 	if (db_tx(mono_ms() + 5000, claim_tx, c) != CRS_OK)
 		return CLAIM_NONE;
 	return c->result;
@@ -140,32 +151,25 @@ static void unclaim(int64_t id, int unknown)
 
 /* ---- money CRS does not keep ------------------------------------------------ */
 
-struct gateway {
-	const struct crs_gateway_ops *ops;
-	void *inst;
-	struct crs_pay_attempt a;
-	char callback[400];
-};
-
 /*
  * The bank took money for p that CRS will not keep.  kept: the bank has
  * settled it (verified / confirmed by us), so without a reversal only an
  * operator can return it; otherwise the bank returns unsettled money by
  * itself within 72 hours.  Returns 1 when p reached a final state.
  */
-static int refuse_money(const struct payment *p, struct gateway *gw, int kept,
+static int refuse_money(const struct payment *p, struct parties *who, int kept,
                         const char *citizen_msg, const char *reason)
 {
 	struct crs_pay_outcome out;
 	int rc;
 
-	if (gw->ops->reverse) {
+	if (who->gw->reverse) {
 		memset(&out, 0, sizeof(out));
-		rc = gw->ops->reverse(gw->inst, &gw->a, &out);
+		rc = who->gw->reverse(who->gw_inst, &who->a, &out);
 		if (rc == CRS_OK) {
 			log_info("payments: payment %lld reversed at %s (%s)",
 			         (long long)p->id, p->gateway, reason);
-			pay_attempt_finish(p->id, "redirected", "reversed", citizen_msg);
+			pay_attempt_finish(p, "redirected", "reversed", citizen_msg);
 			return 1;
 		}
 		if (rc == CRS_EUPSTREAM_AMBIGUOUS) {
@@ -181,10 +185,10 @@ static int refuse_money(const struct payment *p, struct gateway *gw, int kept,
 	if (!kept) {
 		log_info("payments: payment %lld not settled (%s): the bank returns it",
 		         (long long)p->id, reason);
-		pay_attempt_finish(p->id, "redirected", "failed", citizen_msg);
+		pay_attempt_finish(p, "redirected", "failed", citizen_msg);
 		return 1;
 	}
-	if (refund_queue(p, reason) != CRS_OK) {
+	if (refund_queue(p, reason, who->pb, who->pb_inst) != CRS_OK) {
 		unclaim(p->id, 1);
 		return 0;
 	}
@@ -196,100 +200,44 @@ static int refuse_money(const struct payment *p, struct gateway *gw, int kept,
 
 /* ---- the outcome of a verified payment ------------------------------------ */
 
-/* 9 random digits, unique (the database says). */
-static int assign_tracking(struct crs_db *db, int64_t app_id, char out[10])
-{
-	unsigned char rnd[4];
-	uint32_t v;
-	int rc = CRS_EFAIL, tries;
-
-	for (tries = 0; tries < 8; tries++) {
-		if (random_bytes(rnd, sizeof(rnd)))
-			return CRS_EFAIL;
-		memcpy(&v, rnd, sizeof(v));
-		snprintf(out, 10, "%09u", 100000000u + v % 900000000u);
-		rc = db_exec(db, "UPDATE application SET tracking_code = ? WHERE id = ?"
-		                 " AND tracking_code IS NULL",
-		             CRS_PARAMS(CRS_P_STR(out), CRS_P_INT(app_id)), NULL, NULL);
-		if (rc != CRS_EDUP)
-			return rc;
-	}
-	return rc;
-}
-
 struct apply {
 	const struct payment *p;
 	const struct crs_pay_outcome *out;
+	const struct parties *who;
 	int applied;                /* this call made the payment verified */
-	int duplicate;              /* the application was already paid */
-	char tracking[10];
 };
 
-static int already_paid(struct crs_db *db, const struct payment *p, int *paid)
-{
-	struct crs_rows *r = NULL;
-	int rc = db_exec(db, "SELECT 1 FROM payment WHERE application_id = ? AND id <> ?"
-	                     " AND state = 'verified' LIMIT 1",
-	                 CRS_PARAMS(CRS_P_INT(p->app_id), CRS_P_INT(p->id)), &r, NULL);
-
-	if (rc)
-		return rc;
-	*paid = rows_next(r);
-	rows_free(r);
-	return CRS_OK;
-}
-
-/* The one place that decides what a verified payment means. */
+/* The one place that decides what a verified payment means: the core says
+ * whether it is kept, the payable what it buys.  CRS_ECONFLICT: not kept
+ * (another attempt of the subject is verified, or the payable takes no
+ * payment any more); nothing of this transaction stays. */
 static int apply_verified_tx(struct crs_db *db, void *arg)
 {
 	struct apply *ap = arg;
 	const struct payment *p = ap->p;
+	struct crs_payable_paid paid;
 	struct crs_rows *r = NULL;
 	struct crs_exec ex;
-	char now[24], sms[256];
-	const char *stage, *office, *tc, *hold;
-	int64_t hold_ms = 0, t = clock_now_ms();
-	int rc, held, paid = 0;
+	char now[24];
+	int rc, other;
 
-	ap->applied = ap->duplicate = 0;
-	ap->tracking[0] = '\0';
-	sql_time(t, now);
-	rc = db_exec(db, "SELECT stage, office_id, tracking_code, hold_until,"
-	                 " appt_day, appt_shift FROM application"
-	                 " WHERE id = ? FOR UPDATE",
-	             CRS_PARAMS(CRS_P_INT(p->app_id)), &r, NULL);
+	ap->applied = 0;
+	sql_time(clock_now_ms(), now);
+	rc = ap->who->pb->lock(ap->who->pb_inst, db, p->subject_id);
 	if (rc)
 		return rc;
-	if (!rows_next(r)) {
-		rows_free(r);
-		return CRS_ENOTFOUND;
-	}
-	stage = rows_str(r, 0);
-	office = rows_str(r, 1);
-	tc = rows_str(r, 2);
-	hold = rows_str(r, 3);
-	if (hold && clock_parse_sql(hold, &hold_ms))
-		hold_ms = 0;
 	/* Decided before this payment is marked: a second success is never
 	 * recorded as kept, whatever the timing. */
-	rc = already_paid(db, p, &paid);
-	if (rc == CRS_OK && (paid || !(!strcmp(stage, "entered") ||
-	                               !strcmp(stage, "details_done") ||
-	                               !strcmp(stage, "reserved")))) {
-		ap->duplicate = 1;
-		rows_free(r);
-		return CRS_OK;
-	}
-	if (rc) {
-		rows_free(r);
+	rc = db_exec(db, "SELECT 1 FROM payment WHERE payable = ? AND subject_id = ?"
+	                 " AND id <> ? AND state = 'verified' LIMIT 1",
+	             CRS_PARAMS(CRS_P_STR(p->payable), CRS_P_INT(p->subject_id),
+	                        CRS_P_INT(p->id)), &r, NULL);
+	if (rc)
 		return rc;
-	}
-	/* The place is held until its own time or, while this payment was at
-	 * the bank, until the payment window closed: whichever is later. */
-	held = !strcmp(stage, "reserved") && office &&
-	       t <= (hold_ms > p->expires_ms ? hold_ms : p->expires_ms);
-	if (tc)
-		snprintf(ap->tracking, sizeof(ap->tracking), "%s", tc);
+	other = rows_next(r);
+	rows_free(r);
+	if (other)
+		return CRS_ECONFLICT;
 	rc = db_exec(db, "UPDATE payment SET state = 'verified', reference = ?,"
 	                 " trace = ?, card_masked = ?, bank_code = ?, message = NULL,"
 	                 " outcome_unknown = 0, callback_failed_at = NULL,"
@@ -299,62 +247,37 @@ static int apply_verified_tx(struct crs_db *db, void *arg)
 	                        CRS_P_STR(ap->out->card_masked),
 	                        CRS_P_STR(ap->out->bank_code), CRS_P_STR(now),
 	                        CRS_P_STR(now), CRS_P_INT(p->id)), NULL, &ex);
-	if (rc || ex.affected != 1) {
-		/* Already decided by a concurrent callback or the reconciler. */
-		rows_free(r);
+	/* Already decided by a concurrent callback or the reconciler. */
+	if (rc || ex.affected != 1)
 		return rc;
-	}
-	ap->applied = 1;
-	if (held) {
-		rc = db_exec(db, "UPDATE application SET stage = 'paid', hold_until = NULL,"
-		                 " paid_at = ?, updated_at = ? WHERE id = ?",
-		             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now), CRS_P_INT(p->app_id)),
-		             NULL, NULL);
-	} else {
-		/* The hold ran out while the citizen was at the bank: the money
-		 * is kept, the citizen chooses a place again without paying.
-		 * A lapsed hold the sweeper has not freed yet is freed here. */
-		if (office)
-			rc = db_exec(db, "UPDATE slot SET taken = taken - 1 WHERE office_id = ?"
-			                 " AND day = ? AND shift = ? AND taken > 0",
-			             CRS_PARAMS(CRS_P_STR(office), CRS_P_STR(rows_str(r, 4)),
-			                        CRS_P_STR(rows_str(r, 5))), NULL, NULL);
-		if (rc == CRS_OK)
-			rc = db_exec(db, "UPDATE application SET stage = 'paid_no_slot',"
-			                 " office_id = NULL, appt_day = NULL, appt_shift = NULL,"
-			                 " hold_until = NULL, paid_at = ?, updated_at = ? WHERE id = ?",
-			             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now),
-			                        CRS_P_INT(p->app_id)), NULL, NULL);
-	}
-	rows_free(r);
-	if (rc)
-		return rc;
-	if (!ap->tracking[0]) {
-		rc = assign_tracking(db, p->app_id, ap->tracking);
-		if (rc)
-			return rc;
-	}
-	if (p->mobile[0]) {
-		snprintf(sms, sizeof(sms), MSG_SMS_PAID, ap->tracking);
-		rc = outbox_sms(db, p->mobile, sms);
-	}
+	memset(&paid, 0, sizeof(paid));
+	paid.struct_size = sizeof(paid);
+	paid.subject_id = p->subject_id;
+	paid.payment_id = p->id;
+	paid.amount_rial = p->amount;
+	paid.window_end_ms = p->expires_ms;
+	paid.gateway = p->gateway;
+	paid.reference = ap->out->reference;
+	rc = ap->who->pb->paid(ap->who->pb_inst, db, &paid);
+	if (rc == CRS_OK)
+		rc = pay_at_bank(db, ap->who->pb, ap->who->pb_inst, p->payable,
+		                 p->subject_id);
+	ap->applied = rc == CRS_OK;
 	return rc;
 }
-
-/* ---- verification ------------------------------------------------------------ */
 
 static void close_unpaid(const struct payment *p, const struct crs_pay_outcome *out)
 {
 	/* A failure callback's own message stays: that is what happened. */
 	if (p->callback_failed)
-		pay_attempt_finish(p->id, "redirected", "failed",
+		pay_attempt_finish(p, "redirected", "failed",
 		                   p->message[0] ? p->message : MSG_PAY_CANCELLED);
 	else
-		pay_attempt_finish(p->id, "redirected", "expired",
+		pay_attempt_finish(p, "redirected", "expired",
 		                   out->message[0] ? out->message : MSG_PAY_FAILED);
 }
 
-static int record_verified(const struct payment *p, struct gateway *gw,
+static int record_verified(const struct payment *p, struct parties *who,
                            const struct crs_pay_outcome *out)
 {
 	struct apply ap;
@@ -366,12 +289,16 @@ static int record_verified(const struct payment *p, struct gateway *gw,
 		log_error("payments: payment %lld: bank confirmed %lld rial, expected "
 		          "%lld; refused", (long long)p->id, (long long)out->amount_rial,
 		          (long long)p->amount);
-		return refuse_money(p, gw, 1, MSG_PAY_AMOUNT, "amount differs from the fee");
+		return refuse_money(p, who, 1, MSG_PAY_AMOUNT, "amount differs from the fee");
 	}
 	memset(&ap, 0, sizeof(ap));
 	ap.p = p;
 	ap.out = out;
+	ap.who = who;
 	rc = db_tx(mono_ms() + 15000, apply_verified_tx, &ap);
+	if (rc == CRS_ECONFLICT)
+		return refuse_money(p, who, 1, MSG_PAY_DUPLICATE,
+		                    "second payment of an application already paid");
 	if (rc) {
 		/* Confirmed at the bank, not recorded: the reconciler
 		 * verifies again (the bank answers "already done"). */
@@ -380,50 +307,38 @@ static int record_verified(const struct payment *p, struct gateway *gw,
 		unclaim(p->id, 1);
 		return 0;
 	}
-	if (ap.duplicate)
-		return refuse_money(p, gw, 1, MSG_PAY_DUPLICATE,
-		                    "second payment of an application already paid");
 	if (ap.applied)
-		log_info("payments: payment %lld verified, tracking %s", (long long)p->id,
-		         ap.tracking);
+		log_info("payments: payment %lld verified", (long long)p->id);
 	return 1;
 }
+
+/* ---- verification ------------------------------------------------------------ */
 
 /*
  * Verify a claimed payment with its bank and apply the answer.  final: the
  * bank's window is over, so "not paid" is the last word.  Returns 1 when
  * the payment reached a final state.
  */
-static int settle_claimed(const struct payment *p, const struct claim *c,
-                          const struct crs_pay_callback *cb, int final)
+static int settle_claimed(const struct payment *p, struct parties *who,
+                          const struct claim *c, const struct crs_pay_callback *cb,
+                          int final)
 {
 	struct crs_pay_outcome out;
-	struct plugin_instance *pin;
-	struct gateway gw;
-	int rc, done;
+	int rc;
 
-	memset(&gw, 0, sizeof(gw));
-	pin = modules_gateway_pin(p->gateway, 0, &gw.ops, &gw.inst);
-	if (!pin) {
-		unclaim(p->id, 0);
-		return 0;
-	}
-	pay_attempt_describe(p, gw.callback, sizeof(gw.callback), &gw.a);
 	if (c->sibling_paid && c->earlier_verifies == 0) {
 		/* Never verified: nothing is settled for it at the bank.  Only
 		 * a success callback says money was taken at all. */
 		log_info("payments: payment %lld not verified: its application is "
 		         "already paid", (long long)p->id);
-		done = refuse_money(p, &gw, 0,
+		return refuse_money(p, who, 0,
 		                    cb && cb->bank_says_ok ? MSG_PAY_DUPLICATE
 		                                           : MSG_PAY_DUPLICATE_IF_TAKEN,
 		                    "second payment of an application already paid");
-		modules_unpin(pin);
-		return done;
 	}
 	memset(&out, 0, sizeof(out));
 	out.amount_rial = -1;
-	rc = gw.ops->verify(gw.inst, &gw.a, cb, &out);
+	rc = who->gw->verify(who->gw_inst, &who->a, cb, &out);
 	if (rc != CRS_OK)
 		out.verdict = CRS_PAY_UNKNOWN;
 	switch (out.verdict) {
@@ -431,35 +346,30 @@ static int settle_claimed(const struct payment *p, const struct claim *c,
 		/* With a sibling already paid, an earlier verify of this one
 		 * (before a crash) may have settled it: either way it is
 		 * settled now and goes back. */
-		done = c->sibling_paid
-		               ? refuse_money(p, &gw, 1, MSG_PAY_DUPLICATE,
-		                              "second payment of an application already paid")
-		               : record_verified(p, &gw, &out);
-		break;
+		return c->sibling_paid
+		       ? refuse_money(p, who, 1, MSG_PAY_DUPLICATE,
+		                      "second payment of an application already paid")
+		       : record_verified(p, who, &out);
 	case CRS_PAY_FAILED:
-		if (cb && cb->bank_says_ok) {
+		if (cb && cb->bank_says_ok)
 			/* The bank said paid, then refused the confirm: its
 			 * money is returned (gateways.md §2.11). */
-			done = refuse_money(p, &gw, 0,
+			return refuse_money(p, who, 0,
 			                    out.message[0] ? out.message : MSG_PAY_FAILED,
 			                    "the bank refused the confirm");
-		} else if (final) {
+		if (final) {
 			close_unpaid(p, &out);
-			done = 1;
-		} else {
-			/* Not paid yet: the citizen may still be at the bank. */
-			unclaim(p->id, 0);
-			done = 0;
+			return 1;
 		}
-		break;
+		/* Not paid yet: the citizen may still be at the bank. */
+		unclaim(p->id, 0);
+		return 0;
 	default:
 		log_warn("payments: payment %lld: no answer from %s; the reconciler "
 		         "asks again", (long long)p->id, p->gateway);
 		unclaim(p->id, 1);
-		done = 0;
+		return 0;
 	}
-	modules_unpin(pin);
-	return done;
 }
 
 static void sleep_ms(long ms)
@@ -469,40 +379,94 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-void pay_settle_callback(const struct payment *p, const struct crs_pay_callback *cb)
+/* Pin p's gateway and payable (for payments already at the bank, draining
+ * ones too); 0 when either is gone (the attempt waits for them). */
+static int parties_pin(const struct payment *p, struct parties *who)
 {
-	int64_t until = mono_ms() + SIBLING_WAIT_MS;
+	memset(who, 0, sizeof(*who));
+	who->gw_pin = modules_gateway_pin(p->gateway, 0, &who->gw, &who->gw_inst);
+	who->pb_pin = modules_payable_pin(p->payable, 0, &who->pb, &who->pb_inst);
+	if (!who->gw_pin || !who->pb_pin)
+		return 0;
+	pay_attempt_describe(p, who->callback, sizeof(who->callback), &who->a);
+	return 1;
+}
+
+static void parties_unpin(struct parties *who)
+{
+	if (who->gw_pin)
+		modules_unpin(who->gw_pin);
+	if (who->pb_pin)
+		modules_unpin(who->pb_pin);
+}
+
+/* Claim p and settle it; for a callback (cb) wait a little while another
+ * attempt of the subject is at its verify. */
+static void settle(const struct payment *p, const struct crs_pay_callback *cb,
+                   int final, int64_t wait_ms)
+{
+	int64_t until = mono_ms() + wait_ms;
+	struct parties who;
 	struct claim c;
 
-	if (!cb->bank_says_ok) {
-		char now[24];
-
-		/* Cancelled or declined, says the browser: the citizen may pay
-		 * again, but the attempt stays open until the bank agrees. */
-		sql_time(clock_now_ms(), now);
-		pay_exec_once(mono_ms() + 5000,
-		              "UPDATE payment SET callback_failed_at = COALESCE("
-		              "callback_failed_at, ?), message = ?, updated_at = ?"
-		              " WHERE id = ? AND state = 'redirected'",
-		              CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(MSG_PAY_CANCELLED),
-		                         CRS_P_STR(now), CRS_P_INT(p->id)), NULL);
+	if (!parties_pin(p, &who)) {
+		parties_unpin(&who);
+		return;
 	}
 	for (;;) {
-		switch (claim(p, &c)) {
-		case CLAIM_OK:
-			settle_claimed(p, &c, cb, 0);
-			return;
-		case CLAIM_BUSY:
-			/* Another tab's callback is at its verify: wait for
-			 * it, then this one sees it verified (or failed). */
-			if (mono_ms() >= until)
-				return;
-			sleep_ms(100);
+		enum claim_result r = claim(p, &who, &c);
+
+		if (r == CLAIM_OK)
+			settle_claimed(p, &who, &c, cb, final);
+		if (r != CLAIM_BUSY || mono_ms() >= until)
 			break;
-		default:
-			return;
-		}
+		/* Another tab's callback is at its verify: wait for it, then
+		 * this one sees it verified (or failed). */
+		sleep_ms(100);
 	}
+	parties_unpin(&who);
+}
+
+
+struct failed_cb {
+	const struct payment *p;
+};
+
+/* Cancelled or declined, says the browser: the citizen may pay again and
+ * the place is no longer held for this attempt, but it stays open until
+ * the bank agrees. */
+static int mark_failed_tx(struct crs_db *db, void *arg)
+{
+	const struct payment *p = ((struct failed_cb *)arg)->p;
+	const struct crs_payable_ops *pb = NULL;
+	struct plugin_instance *pin;
+	char now[24];
+	void *inst = NULL;
+	int rc;
+
+	sql_time(clock_now_ms(), now);
+	rc = db_exec(db, "UPDATE payment SET callback_failed_at = COALESCE("
+	                 "callback_failed_at, ?), message = ?, updated_at = ?"
+	                 " WHERE id = ? AND state = 'redirected'",
+	             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(MSG_PAY_CANCELLED),
+	                        CRS_P_STR(now), CRS_P_INT(p->id)), NULL, NULL);
+	if (rc)
+		return rc;
+	pin = modules_payable_pin(p->payable, 0, &pb, &inst);
+	rc = pay_at_bank(db, pb, inst, p->payable, p->subject_id);
+	if (pin)
+		modules_unpin(pin);
+	return rc;
+}
+
+void pay_settle_callback(const struct payment *p, const struct crs_pay_callback *cb)
+{
+	if (!cb->bank_says_ok) {
+		struct failed_cb f = { p };
+
+		db_tx(mono_ms() + 5000, mark_failed_tx, &f);
+	}
+	settle(p, cb, 0, SIBLING_WAIT_MS);
 }
 
 /* ---- the reconciler ------------------------------------------------------ */
@@ -510,7 +474,6 @@ void pay_settle_callback(const struct payment *p, const struct crs_pay_callback 
 static void reconcile_one(int64_t id)
 {
 	struct payment p;
-	struct claim c;
 	struct crs_db *db;
 	int64_t t = clock_now_ms();
 	int rc;
@@ -525,32 +488,44 @@ static void reconcile_one(int64_t id)
 		/* The token request never finished (its crsd died): nobody
 		 * was sent to the bank with it. */
 		if (t - p.created_ms > TOKEN_REQUEST_DEAD_MS)
-			pay_attempt_finish(p.id, "created", "failed", MSG_PAY_BANK_DOWN);
+			pay_attempt_finish(&p, "created", "failed", MSG_PAY_BANK_DOWN);
 		return;
 	}
-	if (strcmp(p.state, "redirected") != 0 || claim(&p, &c) != CLAIM_OK)
+	/* The stored token and amount are what is verified; no callback. */
+	if (!strcmp(p.state, "redirected"))
+		settle(&p, NULL, t > p.expires_ms, 0);
+}
+
+/* A draining module is done when no attempt of its gateway or its payable
+ * is open any more. */
+static void drain_one(const char *module, const char *gateway, const char *payable,
+                      void *arg)
+{
+	struct crs_db *db = arg;
+	struct crs_rows *r = NULL;
+	int open = 0;
+
+	if (gateway && db_exec(db, "SELECT 1 FROM payment WHERE gateway = ? AND state"
+	                           " IN ('created', 'redirected') LIMIT 1",
+	                       CRS_PARAMS(CRS_P_STR(gateway)), &r, NULL) != CRS_OK)
 		return;
-	/* The success callback of an earlier verify could no longer be
-	 * trusted here; the stored token and amount are what is verified. */
-	settle_claimed(&p, &c, NULL, t > p.expires_ms);
+	open = rows_next(r);
+	rows_free(r);
+	r = NULL;
+	if (!open && payable &&
+	    db_exec(db, "SELECT 1 FROM payment WHERE payable = ? AND state"
+	                " IN ('created', 'redirected') LIMIT 1",
+	            CRS_PARAMS(CRS_P_STR(payable)), &r, NULL) != CRS_OK)
+		return;
+	open = open || rows_next(r);
+	rows_free(r);
+	if (!open)
+		modules_drained(module);
 }
 
 static void finish_drains(struct crs_db *db)
 {
-	char names[512], *save = NULL, *name;
-
-	modules_draining_gateways(names, sizeof(names));
-	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
-		struct crs_rows *r = NULL;
-
-		if (db_exec(db, "SELECT 1 FROM payment WHERE gateway = ? AND state IN"
-		                " ('created', 'redirected') LIMIT 1",
-		            CRS_PARAMS(CRS_P_STR(name)), &r, NULL) != CRS_OK)
-			continue;
-		if (!rows_next(r))
-			modules_gateway_drained(name);
-		rows_free(r);
-	}
+	modules_pay_each_draining(drain_one, db);
 }
 
 /* Up to max ids of sql's rows into ids[*n…]. */

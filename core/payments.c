@@ -11,6 +11,7 @@
 #include "log.h"
 #include "messages.h"
 #include "modules.h"
+#include "modules_pay.h"
 #include "modules_admin.h"
 #include "pay_attempt.h"
 #include "pay_settle.h"
@@ -30,6 +31,15 @@ int payments_init(const struct conf *cfg)
 int64_t payments_fee_rial(void)
 {
 	return pay_config()->fee_rial;
+}
+
+static const char *req_json_string(struct crs_req *req, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(req->json, key, &v) &&
+	               json_object_is_type(v, json_type_string)
+	       ? json_object_get_string(v) : NULL;
 }
 
 static int64_t now_ms(void)
@@ -56,12 +66,14 @@ int payments_gateways_handle(struct crs_req *req, void *unused)
 /* ---- POST /api/v1/payments ---------------------------------------------- */
 
 struct create {
-	const char *subject;
+	const char *subject;        /* the session's */
 	const char *gateway;
+	const struct crs_payable_ops *payable;
+	void *payable_inst;
 	struct payment p;
 	int status;                 /* of a refusal */
 	const char *code;
-	const char *refusal;        /* set when the application cannot pay */
+	const char *refusal;
 };
 
 static int refuse(struct create *c, int status, const char *code, const char *msg)
@@ -72,8 +84,8 @@ static int refuse(struct create *c, int status, const char *code, const char *ms
 	return CRS_EREFUSED;
 }
 
-/* Attempts are bounded per application: at the bank at once, and a day. */
-static int within_bounds(struct crs_db *db, struct create *c, int64_t app_id,
+/* Attempts are bounded per subject: at the bank at once, and a day. */
+static int within_bounds(struct crs_db *db, struct create *c, int64_t subject,
                          const char *now, const char *day_ago)
 {
 	const struct pay_config *cfg = pay_config();
@@ -84,8 +96,9 @@ static int within_bounds(struct crs_db *db, struct create *c, int64_t app_id,
 	rc = db_exec(db, "SELECT COALESCE(SUM(state IN ('created', 'redirected')"
 	                 " AND callback_failed_at IS NULL AND expires_at > ?), 0),"
 	                 " COALESCE(SUM(created_at > ?), 0)"
-	                 " FROM payment WHERE application_id = ?",
-	             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(day_ago), CRS_P_INT(app_id)),
+	                 " FROM payment WHERE payable = ? AND subject_id = ?",
+	             CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(day_ago),
+	                        CRS_P_STR(c->payable->name), CRS_P_INT(subject)),
 	             &r, NULL);
 	if (rc)
 		return rc;
@@ -105,58 +118,48 @@ static int create_tx(struct crs_db *db, void *arg)
 {
 	const struct pay_config *cfg = pay_config();
 	struct create *c = arg;
-	struct crs_rows *r = NULL;
+	struct crs_payable_quote q;
 	struct crs_exec ex;
 	char now[24], expires[24], day_ago[24];
-	int64_t t = now_ms(), app_id, hold_ms = 0, order;
+	int64_t t = now_ms(), order;
 	unsigned char rnd[8];
-	const char *stage, *hold, *mobile;
 	int rc, tries;
 
 	c->refusal = NULL;
 	memset(&c->p, 0, sizeof(c->p));
-	rc = db_exec(db, "SELECT id, stage, hold_until, mobile FROM application"
-	                 " WHERE national_id = ? FOR UPDATE",
-	             CRS_PARAMS(CRS_P_STR(c->subject)), &r, NULL);
+	memset(&q, 0, sizeof(q));
+	q.struct_size = sizeof(q);
+	/* The payable locks its subject and says what it costs. */
+	rc = c->payable->quote(c->payable_inst, db, c->subject, &q);
+	if (rc == CRS_EREFUSED)
+		return refuse(c, q.refusal_status ? q.refusal_status : 409,
+		              q.refusal_code ? q.refusal_code : "OPERATION_NOT_ALLOWED",
+		              q.refusal_message ? q.refusal_message : MSG_FORBIDDEN);
 	if (rc)
 		return rc;
-	if (!rows_next(r)) {
-		rows_free(r);
-		return refuse(c, 409, "OPERATION_NOT_ALLOWED", MSG_PAY_NOTHING_TO_PAY);
-	}
-	rows_int(r, 0, &app_id);
-	stage = rows_str(r, 1);
-	hold = rows_str(r, 2);
-	mobile = rows_str(r, 3);
-	if (hold && clock_parse_sql(hold, &hold_ms))
-		hold_ms = 0;
-	snprintf(c->p.mobile, sizeof(c->p.mobile), "%s", mobile ? mobile : "");
-	if (strcmp(stage, "reserved") != 0)
-		refuse(c, 409, "OPERATION_NOT_ALLOWED",
-		       strcmp(stage, "paid") == 0 || strcmp(stage, "paid_no_slot") == 0
-		               ? MSG_PAY_ALREADY_PAID : MSG_PAY_NOTHING_TO_PAY);
-	else if (hold_ms <= t)
-		refuse(c, 409, "OPERATION_NOT_ALLOWED", MSG_PAY_HOLD_EXPIRED);
-	rows_free(r);
-	if (c->refusal)
-		return CRS_EREFUSED;
+	if (q.subject_id <= 0 || q.amount_rial <= 0)
+		return CRS_EFAIL;
 	sql_time(t, now);
 	sql_time(t + cfg->window_ms, expires);
 	sql_time(t - 86400000LL, day_ago);
-	rc = within_bounds(db, c, app_id, now, day_ago);
+	rc = within_bounds(db, c, q.subject_id, now, day_ago);
 	if (rc)
 		return rc;
+	q.mobile[sizeof(q.mobile) - 1] = '\0';
 	/* Numeric, unique, unguessable order ids (the banks want int64). */
 	for (tries = 0; tries < 5; tries++) {
 		if (random_bytes(rnd, sizeof(rnd)))
 			return CRS_EFAIL;
 		memcpy(&order, rnd, sizeof(order));
 		order = 100000000000000LL + (int64_t)((uint64_t)order % 899999999999999ULL);
-		rc = db_exec(db, "INSERT INTO payment (order_id, application_id, gateway,"
-		                 " amount_rial, state, created_at, updated_at, expires_at)"
-		                 " VALUES (?, ?, ?, ?, 'created', ?, ?, ?)",
-		             CRS_PARAMS(CRS_P_INT(order), CRS_P_INT(app_id),
-		                        CRS_P_STR(c->gateway), CRS_P_INT(cfg->fee_rial),
+		rc = db_exec(db, "INSERT INTO payment (order_id, payable, subject_id, owner,"
+		                 " mobile, gateway, amount_rial, state, created_at,"
+		                 " updated_at, expires_at)"
+		                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)",
+		             CRS_PARAMS(CRS_P_INT(order), CRS_P_STR(c->payable->name),
+		                        CRS_P_INT(q.subject_id), CRS_P_STR(c->subject),
+		                        q.mobile[0] ? CRS_P_STR(q.mobile) : CRS_P_NULL,
+		                        CRS_P_STR(c->gateway), CRS_P_INT(q.amount_rial),
 		                        CRS_P_STR(now), CRS_P_STR(now), CRS_P_STR(expires)),
 		             NULL, &ex);
 		if (rc != CRS_EDUP)
@@ -164,18 +167,19 @@ static int create_tx(struct crs_db *db, void *arg)
 	}
 	if (rc)
 		return rc;
-	/* The hold is not extended here: the registration sweeper leaves a
-	 * hold alone while a payment of it is open at the bank, and once the
-	 * payment fails the hold's own time applies again. */
 	c->p.id = (int64_t)ex.insert_id;
 	c->p.order_id = order;
-	c->p.app_id = app_id;
-	c->p.amount = cfg->fee_rial;
+	c->p.subject_id = q.subject_id;
+	c->p.amount = q.amount_rial;
 	c->p.created_ms = t;
 	c->p.expires_ms = t + cfg->window_ms;
+	snprintf(c->p.payable, sizeof(c->p.payable), "%s", c->payable->name);
 	snprintf(c->p.gateway, sizeof(c->p.gateway), "%s", c->gateway);
-	snprintf(c->p.subject, sizeof(c->p.subject), "%s", c->subject);
-	return CRS_OK;
+	snprintf(c->p.owner, sizeof(c->p.owner), "%s", c->subject);
+	snprintf(c->p.mobile, sizeof(c->p.mobile), "%s", q.mobile);
+	/* The place is held while this attempt is at the bank. */
+	return pay_at_bank(db, c->payable, c->payable_inst, c->payable->name,
+	                   q.subject_id);
 }
 
 /* The bank gave no token: the attempt ends here (nobody went to the bank). */
@@ -185,7 +189,7 @@ static void token_refused(struct crs_req *req, const struct payment *p, int rc,
 	log_msg(CRS_LOG_WARN, "payments", req->id,
 	        "%s refused a token for order %lld (%d)", p->gateway,
 	        (long long)p->order_id, rc);
-	pay_attempt_finish(p->id, "created", "failed", msg[0] ? msg : MSG_PAY_BANK_DOWN);
+	pay_attempt_finish(p, "created", "failed", msg[0] ? msg : MSG_PAY_BANK_DOWN);
 	resp_fail(req, 502, "GATEWAY_UNAVAILABLE", msg[0] ? msg : MSG_PAY_BANK_DOWN, NULL);
 }
 
@@ -212,11 +216,10 @@ static int redirect_reply(struct crs_req *req, const struct payment *p,
 int payments_create_handle(struct crs_req *req, void *unused)
 {
 	const struct crs_gateway_ops *ops = NULL;
-	struct plugin_instance *pin;
+	struct plugin_instance *pin, *ppin = NULL;
 	struct crs_pay_attempt a;
 	struct crs_pay_redirect rd;
 	struct crs_exec ex;
-	struct json_object *v;
 	struct create c;
 	char token[129] = "", msg[256] = "", cb[400], now[24];
 	const char *gateway = NULL;
@@ -224,9 +227,7 @@ int payments_create_handle(struct crs_req *req, void *unused)
 	int rc;
 
 	(void)unused;
-	if (json_object_object_get_ex(req->json, "gateway", &v) &&
-	    json_object_is_type(v, json_type_string))
-		gateway = json_object_get_string(v);
+	gateway = req_json_string(req, "gateway");
 	pin = gateway ? modules_gateway_pin(gateway, 1, &ops, &g) : NULL;
 	if (!pin) {
 		resp_fail(req, 400, "FIELD_INVALID", MSG_PAY_NO_GATEWAY, "gateway");
@@ -235,6 +236,13 @@ int payments_create_handle(struct crs_req *req, void *unused)
 	memset(&c, 0, sizeof(c));
 	c.subject = req->session_subject;
 	c.gateway = gateway;
+	/* What is paid for: the body may name it; else the one there is. */
+	ppin = modules_payable_pin(req_json_string(req, "payable"), 1, &c.payable,
+	                           &c.payable_inst);
+	if (!ppin) {
+		resp_fail(req, 400, "FIELD_INVALID", MSG_PAY_NO_PAYABLE, "payable");
+		goto out;
+	}
 	rc = db_tx(req->deadline_mono, create_tx, &c);
 	if (rc == CRS_EREFUSED) {
 		resp_fail(req, c.status, c.code, c.refusal, NULL);
@@ -279,6 +287,8 @@ int payments_create_handle(struct crs_req *req, void *unused)
 	log_msg(CRS_LOG_INFO, "payments", req->id, "payment %lld order %lld at %s",
 	        (long long)c.p.id, (long long)c.p.order_id, gateway);
 out:
+	if (ppin)
+		modules_unpin(ppin);
 	modules_unpin(pin);
 	return CRS_HANDLED;
 }
@@ -323,7 +333,7 @@ int payments_get_handle(struct crs_req *req, void *unused)
 	if (rc)
 		return resp_fail_db(req, rc), CRS_HANDLED;
 	/* Owner only: the session's national ID is part of the lookup. */
-	rc = pay_attempt_load(db, "p.id = ? AND a.national_id = ?",
+	rc = pay_attempt_load(db, "p.id = ? AND p.owner = ?",
 	                      CRS_PARAMS(CRS_P_INT(id), CRS_P_STR(req->session_subject)),
 	                      &p);
 	req_db_release(req, db);

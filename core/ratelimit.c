@@ -86,17 +86,10 @@ int rate_check(struct crs_db *db, const char *bucket, const char *subject,
 
 void rate_sweep(void *unused, void *arg)
 {
-	char now[24];
-	struct crs_db *db;
+	int64_t now = clock_now_ms();
 
 	(void)unused;
 	(void)arg;
-	clock_sql_datetime(clock_now_ms(), now);
-	if (db_acquire(mono_ms() + 2000, &db))
-		return;
-	db_exec(db, "DELETE FROM rate_event WHERE expires_at < ? LIMIT 1000",
-	        CRS_PARAMS(CRS_P_STR(now)), NULL, NULL);
-	db_exec(db, "DELETE FROM rate_subject WHERE expires_at < ? LIMIT 1000",
-	        CRS_PARAMS(CRS_P_STR(now)), NULL, NULL);
-	db_release(db);
+	db_sweep("DELETE FROM rate_event WHERE expires_at < ? LIMIT 1000", now);
+	db_sweep("DELETE FROM rate_subject WHERE expires_at < ? LIMIT 1000", now);
 }

@@ -17,6 +17,8 @@
 struct queue {
 	const struct payment *p;
 	const char *reason;
+	const struct crs_payable_ops *ops;
+	void *inst;
 };
 
 static int queue_tx(struct crs_db *db, void *arg)
@@ -33,15 +35,18 @@ static int queue_tx(struct crs_db *db, void *arg)
 	                        CRS_P_INT(q->p->order_id), CRS_P_INT(q->p->amount),
 	                        q->p->reference[0] ? CRS_P_STR(q->p->reference) : CRS_P_NULL,
 	                        CRS_P_STR(q->reason), CRS_P_STR(now)), NULL, NULL);
-	if (rc)
-		return rc;
-	return pay_attempt_set_state(db, q->p->id, "redirected", "failed",
-	                             MSG_PAY_REFUND_QUEUED);
+	if (rc == CRS_OK)
+		rc = pay_attempt_set_state(db, q->p->id, "redirected", "failed",
+		                           MSG_PAY_REFUND_QUEUED);
+	if (rc == CRS_OK)
+		rc = pay_at_bank(db, q->ops, q->inst, q->p->payable, q->p->subject_id);
+	return rc;
 }
 
-int refund_queue(const struct payment *p, const char *reason)
+int refund_queue(const struct payment *p, const char *reason,
+                 const struct crs_payable_ops *ops, void *inst)
 {
-	struct queue q = { p, reason };
+	struct queue q = { p, reason, ops, inst };
 
 	return db_tx(mono_ms() + 10000, queue_tx, &q);
 }
@@ -49,17 +54,6 @@ int refund_queue(const struct payment *p, const char *reason)
 static struct json_object *str_or_null(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *instant(const char *sql_time)
-{
-	char iso[32];
-	int64_t ms;
-
-	if (clock_parse_sql(sql_time, &ms))
-		return NULL;
-	clock_iso_tehran(ms, iso);
-	return json_object_new_string(iso);
 }
 
 int refunds_list_handle(struct crs_req *req, void *unused)
@@ -104,8 +98,8 @@ int refunds_list_handle(struct crs_req *req, void *unused)
 		json_object_object_add(x, "amount_rial", json_object_new_int64(amount));
 		json_object_object_add(x, "reference", str_or_null(rows_str(r, 5)));
 		json_object_object_add(x, "reason", json_object_new_string(rows_str(r, 6)));
-		json_object_object_add(x, "since", instant(rows_str(r, 7)));
-		json_object_object_add(x, "resolved_at", instant(rows_str(r, 8)));
+		json_object_object_add(x, "since", json_sql_instant(rows_str(r, 7)));
+		json_object_object_add(x, "resolved_at", json_sql_instant(rows_str(r, 8)));
 		json_object_object_add(x, "resolved_note", str_or_null(rows_str(r, 9)));
 		json_object_array_add(list, x);
 	}

@@ -14,8 +14,10 @@
 
 struct payment;
 
-/* Queue p's money with reason and close p as failed. */
-int refund_queue(const struct payment *p, const char *reason);
+/* Queue p's money with reason and close p as failed, telling its payable
+ * (ops, inst; may be NULL) about the attempts still at the bank. */
+int refund_queue(const struct payment *p, const char *reason,
+                 const struct crs_payable_ops *ops, void *inst);
 
 /* Admin routes. */
 int refunds_list_handle(struct crs_req *req, void *unused);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "request.h"
+#include "clock.h"
 #include "db.h"
 #include "digits.h"
 #include "json_strict.h"
@@ -556,6 +557,17 @@ void req_db_release(struct crs_req *req, struct crs_db *db)
 		if (req->held[i] == db)
 			req->held[i] = NULL;
 	db_release(db);
+}
+
+struct json_object *json_sql_instant(const char *sql_time)
+{
+	char iso[32];
+	int64_t ms;
+
+	if (!sql_time || clock_parse_sql(sql_time, &ms))
+		return NULL;
+	clock_iso_tehran(ms, iso);
+	return json_object_new_string(iso);
 }
 
 int resp_fail_db(struct crs_req *req, int rc)

@@ -130,6 +130,10 @@ void req_db_release(struct crs_req *req, struct crs_db *db);
 /* Render 503 DB_UNAVAILABLE (or 500) for a failed database call rc. */
 int resp_fail_db(struct crs_req *req, int rc);
 
+/* A DATETIME column's text as the JSON instant of API.md (ISO 8601, Tehran
+ * offset), or NULL (JSON null) for SQL NULL. */
+struct json_object *json_sql_instant(const char *sql_time);
+
 /* Decode %XX and '+' in place; -1 on a malformed escape, %00, or a result
  * that is not UTF-8 (the pair is then left out). */
 int url_decode(char *s);

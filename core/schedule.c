@@ -265,15 +265,8 @@ void schedule_stop(void)
 
 void schedule_sweep(void *unused, void *arg)
 {
-	char cutoff[24];
-	struct crs_db *db;
-
 	(void)unused;
 	(void)arg;
-	clock_sql_datetime(clock_now_ms() - 7LL * DAY_S * 1000, cutoff);
-	if (db_acquire(mono_ms() + 2000, &db))
-		return;
-	db_exec(db, "DELETE FROM job_run WHERE claimed_at < ? LIMIT 1000",
-	        CRS_PARAMS(CRS_P_STR(cutoff)), NULL, NULL);
-	db_release(db);
+	db_sweep("DELETE FROM job_run WHERE claimed_at < ? LIMIT 1000",
+	         clock_now_ms() - 7LL * DAY_S * 1000);
 }

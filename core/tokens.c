@@ -134,13 +134,6 @@ int tokens_issue_handle(struct crs_req *req, void *unused)
 	return resp_send_json_new(req, 201, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
 }
 
-static struct json_object *sql_instant(const char *s)
-{
-	int64_t ms;
-
-	return s && clock_parse_sql(s, &ms) == 0 ? instant_or_null(ms) : NULL;
-}
-
 int tokens_list_handle(struct crs_req *req, void *unused)
 {
 	struct json_object *o, *arr;
@@ -170,9 +163,9 @@ int tokens_list_handle(struct crs_req *req, void *unused)
 		                                               ? json_object_new_int64(office)
 		                                               : NULL);
 		json_object_object_add(x, "name", json_object_new_string(rows_str(r, 3)));
-		json_object_object_add(x, "created_at", sql_instant(rows_str(r, 4)));
-		json_object_object_add(x, "expires_at", sql_instant(rows_str(r, 5)));
-		json_object_object_add(x, "revoked_at", sql_instant(rows_str(r, 6)));
+		json_object_object_add(x, "created_at", json_sql_instant(rows_str(r, 4)));
+		json_object_object_add(x, "expires_at", json_sql_instant(rows_str(r, 5)));
+		json_object_object_add(x, "revoked_at", json_sql_instant(rows_str(r, 6)));
 		json_object_array_add(arr, x);
 	}
 	rows_free(r);

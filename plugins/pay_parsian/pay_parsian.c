@@ -25,8 +25,9 @@
  *
  * Thread-safe: the instance is read-only after init; each call builds and
  * frees its own libxml2 documents.  The PIN is never logged, nor the token.
+ * dladdr and RTLD_NODELETE need _GNU_SOURCE, which the build defines for
+ * every plugin (no plugin includes config.h).
  */
-#define _GNU_SOURCE /* dladdr, RTLD_NODELETE; plugins do not include config.h */
 
 #include <crs/plugin.h>
 

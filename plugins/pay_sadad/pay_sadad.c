@@ -97,33 +97,6 @@ static int digits_only(const char *s, size_t max)
 	return 1;
 }
 
-/* Strict decimal int64: optional '-', digits, no blanks, no overflow. */
-static int parse_i64(const char *s, int64_t *out)
-{
-	int neg = 0;
-	uint64_t v = 0, lim;
-
-	if (!s)
-		return -1;
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	if (!*s)
-		return -1;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (lim - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
-
-/* A bank token: 1..127 printable ASCII characters without blanks. */
 static int token_ok(const char *t)
 {
 	size_t n = 0;
@@ -171,10 +144,12 @@ static int url_escape(const char *s, char *out, size_t outsz)
 
 /* ---- JSON (X6: member names matched case-insensitively) ------------------ */
 
-static struct json_object *json_parse_object(const char *body, size_t len)
+/* The bank's answer as a JSON object, read by the core's strict reader (a
+ * byte-order mark some servers send aside). */
+static struct json_object *json_parse_object(const struct crs_api *api,
+                                             const char *body, size_t len)
 {
-	struct json_tokener *tok;
-	struct json_object *o;
+	struct json_object *o = NULL;
 
 	if (!body)
 		return NULL;
@@ -182,22 +157,12 @@ static struct json_object *json_parse_object(const char *body, size_t len)
 		body += 3;
 		len -= 3;
 	}
-	while (len && isspace((unsigned char)body[len - 1]))
-		len--;
-	if (len == 0 || len > INT_MAX)
+	if (api->json_parse(body, len, &o) != CRS_OK)
 		return NULL;
-	tok = json_tokener_new_ex(16);
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, body, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(o, json_type_object)) {
+	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		o = NULL;
+		return NULL;
 	}
-	json_tokener_free(tok);
 	return o;
 }
 
@@ -218,19 +183,16 @@ static struct json_object *jget(struct json_object *obj, const char *key)
 
 /* An integer member given as a JSON integer or as a string of digits (the
  * bank's ResCode is either, §1.5).  0, or -1 when absent or malformed. */
-static int jint(struct json_object *obj, const char *key, int64_t *out)
+static int jint(const struct crs_api *api, struct json_object *obj, const char *key,
+                int64_t *out)
 {
 	struct json_object *v = jget(obj, key);
-	int64_t x;
 
 	if (!v)
 		return -1;
 	if (json_object_is_type(v, json_type_int)) {
-		x = json_object_get_int64(v);
-		/* json-c < 0.17 caps overflowing literals silently. */
-		if (x == INT64_MAX || x == INT64_MIN)
-			return -1;
-		*out = x;
+		/* The strict reader refused literals beyond int64. */
+		*out = json_object_get_int64(v);
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string)) {
@@ -241,7 +203,7 @@ static int jint(struct json_object *obj, const char *key, int64_t *out)
 			s++;
 		snprintf(buf, sizeof(buf), "%s", s);
 		buf[strcspn(buf, " ")] = '\0';
-		return parse_i64(buf, out);
+		return api->parse_i64(buf, out) == CRS_OK ? 0 : -1;
 	}
 	return -1;
 }
@@ -434,8 +396,8 @@ static int sadad_request_token(void *inst, const struct crs_pay_attempt *a,
 	if (rc)
 		return rc;
 
-	res = json_parse_object(rs.body, rs.body_len);
-	if (!res || jint(res, "ResCode", &code)) {
+	res = json_parse_object(s->api, rs.body, rs.body_len);
+	if (!res || jint(s->api, res, "ResCode", &code)) {
 		/* An answer without a result: a client error means the bank did
 		 * not take the request (e.g. a wrong api_prefix); anything else
 		 * may have created a token we cannot see. */
@@ -551,12 +513,12 @@ static int sadad_parse_callback(void *inst, struct crs_req *req,
 		return CRS_EINVAL;
 	snprintf(out->token, sizeof(out->token), "%s", token);
 	if (order && *order) {
-		if (!digits_only(order, 19) || parse_i64(order, &v) || v <= 0)
+		if (!digits_only(order, 19) || api->parse_i64(order, &v) || v <= 0)
 			return CRS_EINVAL;
 		out->order_id = v;
 	}
 	/* A callback that does not say how it went says nothing. */
-	if (!res || !*res || parse_i64(res, &v) || strlen(res) >= sizeof(out->status_code))
+	if (!res || !*res || api->parse_i64(res, &v) || strlen(res) >= sizeof(out->status_code))
 		return CRS_EINVAL;
 	snprintf(out->status_code, sizeof(out->status_code), "%" PRId64, v);
 	out->bank_says_ok = v == 0;
@@ -608,8 +570,8 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 	}
 	if (rc)
 		return rc;
-	res = json_parse_object(rs.body, rs.body_len);
-	if (!res || jint(res, "ResCode", &code)) {
+	res = json_parse_object(s->api, rs.body, rs.body_len);
+	if (!res || jint(s->api, res, "ResCode", &code)) {
 		api->log(s->pctx, NULL, CRS_LOG_ERROR,
 		         "sadad: Verify for payment %" PRId64
 		         ": unusable answer (HTTP %ld, %zu bytes); outcome unknown",
@@ -641,7 +603,7 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 	if (c->kind == SK_OK || c->kind == SK_VERIFIED_BEFORE) {
 		out->verdict = CRS_PAY_VERIFIED;
 		out->already_done = c->kind == SK_VERIFIED_BEFORE;
-		if (jint(res, "Amount", &v) == 0 && v > 0 && v <= MAX_AMOUNT_RIAL)
+		if (jint(s->api, res, "Amount", &v) == 0 && v > 0 && v <= MAX_AMOUNT_RIAL)
 			out->amount_rial = v;
 		if (jstr(res, "RetrivalRefNo", buf, sizeof(buf)) == 0 ||
 		    jstr(res, "RetrievalRefNo", buf, sizeof(buf)) == 0) {
@@ -652,7 +614,7 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 			ascii_clean(buf);
 			snprintf(out->trace, sizeof(out->trace), "%s", buf);
 		}
-		if (jget(res, "OrderId") && (jint(res, "OrderId", &v) || v != a->order_id)) {
+		if (jget(res, "OrderId") && (jint(s->api, res, "OrderId", &v) || v != a->order_id)) {
 			/* X4: the answer names another order: this token did
 			 * not pay this order.  Never VERIFIED; alert. */
 			api->log(s->pctx, NULL, CRS_LOG_ERROR,

@@ -11,46 +11,17 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 ssize_t sadad_b64_encode(const void *in, size_t len, char *out, size_t outsz)
 {
-	const unsigned char *p = in;
-	size_t i, o = 0, need = (len + 2) / 3 * 4;
+	size_t need = (len + 2) / 3 * 4;
 
-	if (!out || need + 1 > outsz || len > SIZE_MAX / 2)
+	if (!out || (!in && len) || need + 1 > outsz || len > (size_t)INT32_MAX / 4)
 		return -ENOSPC;
-	for (i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = b64_alphabet[v >> 6 & 63];
-		out[o++] = b64_alphabet[v & 63];
+	if (len == 0) {
+		out[0] = '\0';
+		return 0;
 	}
-	if (i < len) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = i + 1 < len ? b64_alphabet[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return (ssize_t)o;
-}
-
-static int b64_value(int c)
-{
-	const char *p;
-
-	if (c == '\0')
-		return -1;
-	p = strchr(b64_alphabet, c);
-	return p ? (int)(p - b64_alphabet) : -1;
+	return EVP_EncodeBlock((unsigned char *)out, in, (int)len);
 }
 
 static int is_blank(int c)
@@ -60,8 +31,11 @@ static int is_blank(int c)
 
 int sadad_key_decode(const char *key_b64, unsigned char key[SADAD_KEY_LEN])
 {
+	/* 24 bytes are exactly 32 symbols: anything else is refused. */
 	unsigned char buf[SADAD_KEY_LEN + 3];
-	size_t len, i, o = 0, pad = 0;
+	char again[33];
+	size_t len;
+	int got;
 
 	if (!key_b64 || !key)
 		return -EINVAL;
@@ -70,33 +44,14 @@ int sadad_key_decode(const char *key_b64, unsigned char key[SADAD_KEY_LEN])
 	len = strlen(key_b64);
 	while (len && is_blank((unsigned char)key_b64[len - 1]))
 		len--;
-	/* 24 bytes are exactly 32 symbols without padding; other lengths are
-	 * decoded only to be refused below. */
-	if (len == 0 || len % 4 != 0 || len / 4 * 3 > sizeof(buf))
+	if (len != 32)
 		return -EINVAL;
-	for (i = 0; i < len; i += 4) {
-		int v[4], k;
-
-		for (k = 0; k < 4; k++) {
-			int c = (unsigned char)key_b64[i + k];
-
-			if (c == '=' && i + 4 == len && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad)
-				return -EINVAL; /* data after '=' */
-			v[k] = b64_value(c);
-			if (v[k] < 0)
-				return -EINVAL;
-		}
-		buf[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		buf[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		buf[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-	}
-	o -= pad;
-	if (o != SADAD_KEY_LEN) {
+	/* EVP_DecodeBlock is lenient (blanks, non-canonical symbols): the key
+	 * is the one whose encoding is exactly what was given. */
+	got = EVP_DecodeBlock(buf, (const unsigned char *)key_b64, (int)len);
+	if (got != SADAD_KEY_LEN ||
+	    EVP_EncodeBlock((unsigned char *)again, buf, SADAD_KEY_LEN) != 32 ||
+	    memcmp(again, key_b64, 32) != 0) {
 		OPENSSL_cleanse(buf, sizeof(buf));
 		return -EINVAL;
 	}

@@ -3,6 +3,7 @@
  */
 
 #include "app.h"
+#include "fee.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -34,8 +35,9 @@ int app_load(struct reg *r, struct crs_db *db, const char *national_id,
              int for_update, struct app *a)
 {
 	const struct crs_api *api = r->api;
+	struct crs_payment_status st;
 	struct crs_rows *rows = NULL;
-	int rc, i, st;
+	int rc, i, stage;
 
 	memset(a, 0, sizeof(*a));
 	if (for_update) {
@@ -58,8 +60,8 @@ int app_load(struct reg *r, struct crs_db *db, const char *national_id,
 	a->id = int_or(api, rows, 0, 0);
 	COPY(a->national_id, api->rows_str(rows, 1));
 	COPY(a->serial, api->rows_str(rows, 2));
-	st = stage_parse(api->rows_str(rows, 3));
-	a->stage = st < 0 ? STAGE_ENTERED : (enum stage)st;
+	stage = api->stage_parse(api->rows_str(rows, 3));
+	a->stage = stage < 0 ? CRS_STAGE_ENTERED : (enum crs_stage)stage;
 	COPY(a->birth_date, api->rows_str(rows, 4));
 	COPY(a->birth_date_lunar, api->rows_str(rows, 5));
 	COPY(a->gender, api->rows_str(rows, 6));
@@ -84,23 +86,17 @@ int app_load(struct reg *r, struct crs_db *db, const char *national_id,
 	COPY(a->delivery_phone, api->rows_str(rows, 27));
 	api->rows_free(rows);
 
-	/* A verified payment wins over later attempts. */
-	/* An open attempt after a failure callback is failed for the
-	 * citizen (pay again), though the core still waits for the bank. */
-	rc = api->db_exec(db, "SELECT IF(state = 'redirected' AND callback_failed_at"
-	                      " IS NOT NULL, 'failed', state), amount_rial, gateway,"
-	                      " reference FROM payment WHERE application_id = ? "
-	                      "ORDER BY state = 'verified' DESC, id DESC LIMIT 1",
-	                  CRS_PARAMS(CRS_P_INT(a->id)), &rows, NULL);
+	/* The latest attempt, a verified one first, as the citizen sees it. */
+	st.struct_size = sizeof(st);
+	rc = api->payment_status(db, FEE_PAYABLE, a->id, &st);
 	if (rc)
 		return rc;
-	if (api->rows_next(rows)) {
-		COPY(a->pay_state, api->rows_str(rows, 0));
-		a->pay_amount = int_or(api, rows, 1, 0);
-		COPY(a->pay_gateway, api->rows_str(rows, 2));
-		COPY(a->pay_reference, api->rows_str(rows, 3));
+	if (strcmp(st.state, "none") != 0) {
+		COPY(a->pay_state, st.state);
+		a->pay_amount = st.amount_rial;
+		COPY(a->pay_gateway, st.gateway);
+		COPY(a->pay_reference, st.reference);
 	}
-	api->rows_free(rows);
 	return CRS_OK;
 }
 
@@ -116,13 +112,30 @@ static int needs_complete(const struct app *a)
 	       a->needs[3] >= 0;
 }
 
-void app_facts_of(const struct app *a, struct app_facts *f)
+void app_facts_of(const struct app *a, struct crs_life_facts *f)
 {
+	f->struct_size = sizeof(*f);
 	f->stage = a->stage;
 	f->details_complete = details_complete(a);
 	f->needs_complete = needs_complete(a);
-	f->paid = strcmp(a->pay_state, "verified") == 0 || a->stage == STAGE_PAID ||
-	          a->stage == STAGE_PAID_NO_SLOT || a->stage >= STAGE_COMPLETION_STARTED;
+	f->paid = strcmp(a->pay_state, "verified") == 0 || a->stage == CRS_STAGE_PAID ||
+	          a->stage == CRS_STAGE_PAID_NO_SLOT || a->stage >= CRS_STAGE_COMPLETION_STARTED;
+}
+
+unsigned app_operations(struct reg *r, const struct app *a)
+{
+	struct crs_life_facts f;
+
+	app_facts_of(a, &f);
+	return r->api->life_operations(&f);
+}
+
+const char *app_next(struct reg *r, const struct app *a)
+{
+	struct crs_life_facts f;
+
+	app_facts_of(a, &f);
+	return r->api->next_name(r->api->life_next(&f));
 }
 
 static struct json_object *str_or_null(const char *s)
@@ -135,27 +148,16 @@ static struct json_object *jalali_of_sql(struct reg *r, const char *sql_date)
 	int32_t jdn;
 	char j[11];
 
-	if (!sql_date[0] || reg_sql_date_to_jdn(r, sql_date, &jdn))
+	if (!sql_date[0] || r->api->sql_date_parse(sql_date, &jdn))
 		return NULL;
 	reg_jdn_to_jalali(r, jdn, j);
 	return json_object_new_string(j);
 }
 
-static const char *payment_state_api(const char *s)
-{
-	if (!*s)
-		return "none";
-	if (!strcmp(s, "created") || !strcmp(s, "redirected"))
-		return "pending";
-	if (!strcmp(s, "verified") || !strcmp(s, "expired"))
-		return s;
-	return "failed";     /* failed, reversed */
-}
-
 struct json_object *app_json(struct reg *r, const struct app *a)
 {
 	struct json_object *o = json_object_new_object(), *x, *ops;
-	struct app_facts f;
+	struct crs_life_facts f;
 	unsigned allowed, i;
 	static const char *const need_keys[4] = { "can_leave_home", "can_climb_stairs",
 	                                          "pupils_visible", "fingers_intact" };
@@ -164,8 +166,8 @@ struct json_object *app_json(struct reg *r, const struct app *a)
 	json_object_object_add(o, "tracking_code", str_or_null(a->tracking_code));
 	json_object_object_add(o, "national_id", json_object_new_string(a->national_id));
 	json_object_object_add(o, "serial", json_object_new_string(a->serial));
-	json_object_object_add(o, "stage", json_object_new_string(stage_name(a->stage)));
-	json_object_object_add(o, "next", json_object_new_string(next_name(next_page(&f))));
+	json_object_object_add(o, "stage", json_object_new_string(r->api->stage_name(a->stage)));
+	json_object_object_add(o, "next", json_object_new_string(app_next(r, a)));
 
 	if (f.details_complete || a->birth_date[0] || a->mobile[0]) {
 		x = json_object_new_object();
@@ -200,8 +202,8 @@ struct json_object *app_json(struct reg *r, const struct app *a)
 		json_object_object_add(x, "city_code", json_object_new_string(a->office_city));
 		json_object_object_add(x, "date", jalali_of_sql(r, a->appt_day));
 		json_object_object_add(x, "shift", str_or_null(a->appt_shift));
-		if (a->hold_until[0] && reg_sql_time_to_ms(a->hold_until, &ms) == 0) {
-			reg_ms_to_iso_tehran(r, ms, iso);
+		if (a->hold_until[0] && r->api->sql_time_parse(a->hold_until, &ms) == 0) {
+			r->api->iso_tehran(ms, iso);
 			json_object_object_add(x, "held_until", json_object_new_string(iso));
 		} else {
 			json_object_object_add(x, "held_until", NULL);
@@ -221,18 +223,19 @@ struct json_object *app_json(struct reg *r, const struct app *a)
 		json_object_object_add(o, "delivery_office", NULL);
 	}
 	x = json_object_new_object();
-	json_object_object_add(x, "state", json_object_new_string(payment_state_api(a->pay_state)));
+	json_object_object_add(x, "state", json_object_new_string(
+		a->pay_state[0] ? a->pay_state : "none"));
 	json_object_object_add(x, "amount_rial", json_object_new_int64(
-		a->pay_state[0] ? a->pay_amount : r->api->payment_fee_rial()));
+		a->pay_state[0] ? a->pay_amount : r->fee_rial));
 	json_object_object_add(x, "gateway", str_or_null(a->pay_gateway));
 	json_object_object_add(x, "reference", str_or_null(a->pay_reference));
 	json_object_object_add(o, "payment", x);
 
 	ops = json_object_new_array();
-	allowed = allowed_operations(&f);
-	for (i = 0; i < OP_COUNT; i++)
+	allowed = r->api->life_operations(&f);
+	for (i = 0; i < CRS_OP_COUNT; i++)
 		if (allowed & (1u << i))
-			json_object_array_add(ops, json_object_new_string(operation_name(i)));
+			json_object_array_add(ops, json_object_new_string(r->api->operation_name(i)));
 	json_object_object_add(o, "allowed_operations", ops);
 	json_object_object_add(o, "no_show_until", jalali_of_sql(r, a->no_show_until));
 	return o;

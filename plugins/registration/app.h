@@ -7,7 +7,6 @@
 #define REG_APP_H
 
 #include "reg.h"
-#include "rules.h"
 
 struct json_object;
 
@@ -15,7 +14,7 @@ struct app {
 	int64_t id;
 	char national_id[11];
 	char serial[7];
-	enum stage stage;
+	enum crs_stage stage;
 	char birth_date[11];        /* SQL DATE or "" */
 	char birth_date_lunar[11];
 	char gender[8];
@@ -43,7 +42,11 @@ struct app {
  * for_update locks the row (inside a transaction). */
 int app_load(struct reg *r, struct crs_db *db, const char *national_id,
              int for_update, struct app *out);
-void app_facts_of(const struct app *a, struct app_facts *f);
+void app_facts_of(const struct app *a, struct crs_life_facts *f);
+/* What SPEC §3.7 allows a now (CRS_OP_* bits) and where the first page
+ * sends its citizen: the core's lifecycle decides. */
+unsigned app_operations(struct reg *r, const struct app *a);
+const char *app_next(struct reg *r, const struct app *a);
 /* The API.md object (new reference). */
 struct json_object *app_json(struct reg *r, const struct app *a);
 /* {"next":…, "application":…} style helpers. */

@@ -4,6 +4,7 @@
  */
 
 #include "booking.h"
+#include "rules.h"
 #include "app.h"
 #include "messages.h"
 
@@ -102,7 +103,6 @@ int offices_handle(struct crs_req *req, void *inst)
 	struct office_info *info = NULL;
 	struct crs_rows *res = NULL;
 	struct json_object *o, *arr;
-	struct app_facts f;
 	struct crs_db *db;
 	struct app a;
 	int64_t need[4];
@@ -128,11 +128,10 @@ int offices_handle(struct crs_req *req, void *inst)
 	rc = app_load(r, db, api->session_subject(req), 0, &a);
 	if (rc)
 		goto db_fail;
-	app_facts_of(&a, &f);
-	if (!(allowed_operations(&f) & OP_CHANGE_APPOINTMENT)) {
+	if (!(app_operations(r, &a) & CRS_OP_CHANGE_APPOINTMENT)) {
 		api->db_release(db);
 		return api->fail(req, 409, "OPERATION_NOT_ALLOWED",
-		                 f.stage >= STAGE_COMPLETION_STARTED
+		                 a.stage >= CRS_STAGE_COMPLETION_STARTED
 		                         ? M_NOT_ALLOWED_APPOINTMENT_LATE
 		                         : M_NOT_ALLOWED_APPOINTMENT_EARLY, NULL);
 	}
@@ -141,7 +140,7 @@ int offices_handle(struct crs_req *req, void *inst)
 		return CRS_HANDLED;
 	}
 	need_flags(&a, need);
-	reg_jdn_to_sql_date(r, day, sqlday);
+	r->api->sql_date(day, sqlday);
 	rc = api->db_exec(db, offices_sql,
 	                  CRS_PARAMS(CRS_P_STR(sqlday), CRS_P_STR(city),
 	                             CRS_P_INT(1 << api->weekday(day)),
@@ -256,7 +255,7 @@ static int office_suits(struct booking *b, struct crs_db *db, int *ok)
 	int rc;
 
 	need_flags(&b->app, need);
-	reg_jdn_to_sql_date(b->r, b->day, sqlday);
+	b->r->api->sql_date(b->day, sqlday);
 	rc = api->db_exec(db,
 	                  "SELECT 1 FROM office o JOIN office_shift s"
 	                  " ON s.office_id = o.id AND s.shift = ? AND s.capacity > 0"
@@ -297,24 +296,23 @@ static int book_tx(struct crs_db *db, void *arg)
 	struct reg *r = b->r;
 	const struct crs_api *api = r->api;
 	struct crs_exec ex;
-	struct app_facts f;
+	struct crs_life_facts f;
 	char sqlday[11], now[24], hold[24], j[11];
 	int32_t ns;
 	int ok = 0, rc, holds_place, same;
-	const char *stage;
 
 	b->code = NULL;
 	rc = app_load(r, db, b->nid, 1, &b->app);
 	if (rc)
 		return rc;
 	app_facts_of(&b->app, &f);
-	if (!(allowed_operations(&f) & OP_CHANGE_APPOINTMENT))
+	if (!(api->life_operations(&f) & CRS_OP_CHANGE_APPOINTMENT))
 		return book_refuse(b, 409, "OPERATION_NOT_ALLOWED", NULL,
-		                   f.stage >= STAGE_COMPLETION_STARTED
+		                   f.stage >= CRS_STAGE_COMPLETION_STARTED
 		                           ? M_NOT_ALLOWED_APPOINTMENT_LATE
 		                           : M_NOT_ALLOWED_APPOINTMENT_EARLY);
 	if (b->app.no_show_until[0] &&
-	    reg_sql_date_to_jdn(r, b->app.no_show_until, &ns) == 0 &&
+	    r->api->sql_date_parse(b->app.no_show_until, &ns) == 0 &&
 	    reg_today(r) < ns) {
 		char msg[256];
 
@@ -328,9 +326,9 @@ static int book_tx(struct crs_db *db, void *arg)
 	if (!ok)
 		return book_refuse(b, 422, "OFFICE_NOT_SUITABLE", "office_id",
 		                   M_OFFICE_NOT_SUITABLE);
-	reg_jdn_to_sql_date(r, b->day, sqlday);
-	holds_place = b->app.office_id && (b->app.stage == STAGE_RESERVED ||
-	                                   b->app.stage == STAGE_PAID);
+	r->api->sql_date(b->day, sqlday);
+	holds_place = b->app.office_id && (b->app.stage == CRS_STAGE_RESERVED ||
+	                                   b->app.stage == CRS_STAGE_PAID);
 	/* Choosing the place one already has only renews the hold. */
 	same = holds_place && b->app.office_id == b->office_id &&
 	       strcmp(b->app.appt_day, sqlday) == 0 &&
@@ -366,23 +364,28 @@ static int book_tx(struct crs_db *db, void *arg)
 			return rc;
 	}
 update:
-	reg_ms_to_sql_time(api->now_ms(), now);
-	/* Paid: the place is booked for good; otherwise held for payment. */
-	if (f.paid) {
-		stage = "paid";
-		hold[0] = '\0';
-	} else {
-		stage = "reserved";
-		reg_ms_to_sql_time(api->now_ms() + r->hold_minutes * 60000, hold);
-	}
+	api->sql_time(api->now_ms(), now);
+	/* Paid: the place is booked for good; otherwise held for payment.
+	 * The lifecycle moves the stage when there is a move (a first hold,
+	 * a place after paying); a new place at the same stage is none. */
+	hold[0] = '\0';
+	if (!f.paid)
+		api->sql_time(api->now_ms() + r->hold_minutes * 60000, hold);
+	if (b->app.stage == CRS_STAGE_DETAILS_DONE && !f.paid)
+		rc = reg_move(r, db, b->req, b->app.id, b->app.stage, CRS_EV_HOLD, NULL,
+		              NULL, NULL);
+	else if (b->app.stage == CRS_STAGE_PAID_NO_SLOT)
+		rc = reg_move(r, db, b->req, b->app.id, b->app.stage, CRS_EV_BOOK, NULL,
+		              NULL, NULL);
+	if (rc)
+		return rc;
 	rc = api->db_exec(db, "UPDATE application SET office_id = ?, appt_day = ?,"
-	                      " appt_shift = ?, hold_until = ?, stage = ?, updated_at = ?"
+	                      " appt_shift = ?, hold_until = ?, updated_at = ?"
 	                      " WHERE id = ?",
 	                  CRS_PARAMS(CRS_P_INT(b->office_id), CRS_P_STR(sqlday),
 	                             CRS_P_STR(shift_names[b->shift]),
 	                             hold[0] ? CRS_P_STR(hold) : CRS_P_NULL,
-	                             CRS_P_STR(stage), CRS_P_STR(now),
-	                             CRS_P_INT(b->app.id)), NULL, NULL);
+	                             CRS_P_STR(now), CRS_P_INT(b->app.id)), NULL, NULL);
 	if (rc)
 		return rc;
 	return app_load(r, db, b->nid, 0, &b->app);
@@ -434,13 +437,10 @@ int appointment_handle(struct crs_req *req, void *inst)
 
 /* The hold sweeper --------------------------------------------------------- */
 
-/* A payment of the application is at the bank and its window is open: the
- * place stays held whatever the hold's own time (the citizen is paying).
- * One the citizen cancelled or whose card was declined no longer holds it. */
-#define OPEN_PAYMENT \
-	"EXISTS (SELECT 1 FROM payment p WHERE p.application_id = a.id" \
-	" AND p.state IN ('created', 'redirected') AND p.callback_failed_at IS NULL" \
-	" AND p.expires_at > ?)"
+/* An attempt to pay for the place is at the bank and its window is open
+ * (the core says until when, fee.c keeps it in pay_open_until): the place
+ * stays held whatever the hold's own time, the citizen is paying. */
+#define NOT_AT_BANK "(a.pay_open_until IS NULL OR a.pay_open_until <= ?)"
 
 struct sweep {
 	struct reg *r;
@@ -459,10 +459,10 @@ static int sweep_one_tx(struct crs_db *db, void *arg)
 	int rc;
 
 	s->freed = 0;
-	reg_ms_to_sql_time(api->now_ms(), now);
+	api->sql_time(api->now_ms(), now);
 	rc = api->db_exec(db, "SELECT office_id, appt_day, appt_shift FROM application a"
 	                      " WHERE id = ? AND stage = 'reserved' AND hold_until < ?"
-	                      " AND NOT " OPEN_PAYMENT " FOR UPDATE",
+	                      " AND " NOT_AT_BANK " FOR UPDATE",
 	                  CRS_PARAMS(CRS_P_INT(s->app_id), CRS_P_STR(now), CRS_P_STR(now)),
 	                  &res, NULL);
 	if (rc)
@@ -474,9 +474,12 @@ static int sweep_one_tx(struct crs_db *db, void *arg)
 		rc = slot_release(api, db, office, api->rows_str(res, 1),
 		                  api->rows_str(res, 2));
 		if (rc == CRS_OK)
-			rc = api->db_exec(db, "UPDATE application SET stage = 'details_done',"
-			                      " office_id = NULL, appt_day = NULL,"
-			                      " appt_shift = NULL, hold_until = NULL,"
+			rc = reg_move(s->r, db, NULL, s->app_id, CRS_STAGE_RESERVED,
+			              CRS_EV_HOLD_LAPSED, "hold sweeper", NULL, NULL);
+		if (rc == CRS_OK)
+			rc = api->db_exec(db, "UPDATE application SET office_id = NULL,"
+			                      " appt_day = NULL, appt_shift = NULL,"
+			                      " hold_until = NULL, pay_open_until = NULL,"
 			                      " updated_at = ? WHERE id = ?",
 			                  CRS_PARAMS(CRS_P_STR(now), CRS_P_INT(s->app_id)),
 			                  NULL, NULL);
@@ -496,12 +499,12 @@ void booking_sweep(void *inst, void *arg)
 	int freed = 0;
 
 	(void)arg;
-	reg_ms_to_sql_time(api->now_ms(), now);
+	api->sql_time(api->now_ms(), now);
 	if (api->db_acquire(NULL, &db))
 		return;
 	/* ix_application_hold: (stage, hold_until) */
 	if (api->db_exec(db, "SELECT id FROM application a WHERE stage = 'reserved'"
-	                     " AND hold_until < ? AND NOT " OPEN_PAYMENT " LIMIT 200",
+	                     " AND hold_until < ? AND " NOT_AT_BANK " LIMIT 200",
 	                 CRS_PARAMS(CRS_P_STR(now), CRS_P_STR(now)), &res, NULL)) {
 		api->db_release(db);
 		return;

@@ -40,7 +40,7 @@ int hijri_months_list_handle(struct crs_req *req, void *inst)
 		api->rows_int(rows, 1, &mo);
 		json_object_object_add(m, "year", json_object_new_int64(y));
 		json_object_object_add(m, "month", json_object_new_int64(mo));
-		if (reg_sql_date_to_jdn(r, api->rows_str(rows, 2), &jdn) == CRS_OK) {
+		if (r->api->sql_date_parse(api->rows_str(rows, 2), &jdn) == CRS_OK) {
 			reg_jdn_to_jalali(r, jdn, j);
 			json_object_object_add(m, "day1", json_object_new_string(j));
 		}
@@ -101,7 +101,7 @@ int hijri_month_set_handle(struct crs_req *req, void *inst)
 	    !plausible(r, (int)year, (int)month, jdn))
 		return reg_failf(r, req, 400, "FIELD_INVALID", "day1", M_FIELD_INVALID,
 		                 M_FIELD_HIJRI_DAY1);
-	reg_jdn_to_sql_date(r, jdn, sql_day);
+	r->api->sql_date(jdn, sql_day);
 	rc = api->db_acquire(req, &db);
 	if (rc)
 		return reg_fail_db(r, req, rc);

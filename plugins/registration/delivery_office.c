@@ -72,7 +72,6 @@ static int choice_tx(struct crs_db *db, void *arg)
 	struct choice *c = arg;
 	const struct crs_api *api = c->r->api;
 	struct crs_rows *rows = NULL;
-	struct app_facts f;
 	char now[24];
 	int rc, ok;
 
@@ -80,8 +79,7 @@ static int choice_tx(struct crs_db *db, void *arg)
 	rc = app_load(c->r, db, c->nid, 1, &c->app);
 	if (rc)
 		return rc;
-	app_facts_of(&c->app, &f);
-	if (!(allowed_operations(&f) & OP_CHANGE_DELIVERY_OFFICE)) {
+	if (!(app_operations(c->r, &c->app) & CRS_OP_CHANGE_DELIVERY_OFFICE)) {
 		c->status = 409;
 		c->code = "OPERATION_NOT_ALLOWED";
 		c->message = M_NOT_ALLOWED_DELIVERY;
@@ -100,7 +98,7 @@ static int choice_tx(struct crs_db *db, void *arg)
 		c->message = M_NOT_DELIVERY_OFFICE;
 		return CRS_EREFUSED;
 	}
-	reg_ms_to_sql_time(api->now_ms(), now);
+	api->sql_time(api->now_ms(), now);
 	rc = api->db_exec(db, "UPDATE application SET delivery_office_id = ?, updated_at = ?"
 	                      " WHERE id = ?",
 	                  CRS_PARAMS(CRS_P_INT(c->office_id), CRS_P_STR(now),

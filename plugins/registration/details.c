@@ -48,27 +48,20 @@ static int refused(struct change *c, int status, const char *code,
 	return CRS_EREFUSED;
 }
 
+/* Entered → details done once both parts are in. */
 static void set_stage_sql(struct change *c, struct crs_db *db, int *rc)
 {
-	struct app_facts f;
-	char now[24];
+	struct crs_life_facts f;
 
 	if (*rc)
 		return;
-	/* Entered → details done once both parts are in. */
 	*rc = app_load(c->r, db, c->nid, 0, &c->app);
 	if (*rc)
 		return;
 	app_facts_of(&c->app, &f);
-	if (c->app.stage == STAGE_ENTERED && f.details_complete && f.needs_complete) {
-		reg_ms_to_sql_time(c->r->api->now_ms(), now);
-		*rc = c->r->api->db_exec(db, "UPDATE application SET stage = 'details_done', "
-		                             "updated_at = ? WHERE id = ? AND stage = 'entered'",
-		                         CRS_PARAMS(CRS_P_STR(now), CRS_P_INT(c->app.id)),
-		                         NULL, NULL);
-		if (*rc == CRS_OK)
-			c->app.stage = STAGE_DETAILS_DONE;
-	}
+	if (c->app.stage == CRS_STAGE_ENTERED && f.details_complete && f.needs_complete)
+		*rc = reg_move(c->r, db, c->req, c->app.id, CRS_STAGE_ENTERED,
+		               CRS_EV_DETAILS_DONE, NULL, &c->app.stage, NULL);
 }
 
 static int check_registry_match(struct change *c, struct crs_db *db)
@@ -85,7 +78,7 @@ static int check_registry_match(struct change *c, struct crs_db *db)
 	if (rc)
 		return rc;
 	if (!api->rows_next(rows) ||
-	    reg_sql_date_to_jdn(c->r, api->rows_str(rows, 0), &reg_jdn) ||
+	    c->r->api->sql_date_parse(api->rows_str(rows, 0), &reg_jdn) ||
 	    reg_jdn != c->birth_jdn) {
 		api->rows_free(rows);
 		return refused(c, 422, "BIRTH_DATE_MISMATCH", M_BIRTH_DATE_MISMATCH,
@@ -111,7 +104,6 @@ static int change_tx(struct crs_db *db, void *arg)
 {
 	struct change *c = arg;
 	const struct crs_api *api = c->r->api;
-	struct app_facts f;
 	unsigned ops;
 	char now[24];
 	int rc;
@@ -120,12 +112,11 @@ static int change_tx(struct crs_db *db, void *arg)
 	rc = app_load(c->r, db, c->nid, 1, &c->app);
 	if (rc)
 		return rc;
-	app_facts_of(&c->app, &f);
-	ops = allowed_operations(&f);
-	reg_ms_to_sql_time(api->now_ms(), now);
+	ops = app_operations(c->r, &c->app);
+	api->sql_time(api->now_ms(), now);
 	switch (c->what) {
 	case CHANGE_DETAILS:
-		if (!(ops & OP_EDIT_DETAILS))
+		if (!(ops & CRS_OP_EDIT_DETAILS))
 			return refused(c, 409, "OPERATION_NOT_ALLOWED",
 			               M_NOT_ALLOWED_DETAILS, NULL);
 		rc = check_registry_match(c, db);
@@ -142,7 +133,7 @@ static int change_tx(struct crs_db *db, void *arg)
 		                  NULL, NULL);
 		break;
 	case CHANGE_NEEDS:
-		if (!(ops & OP_EDIT_DETAILS))
+		if (!(ops & CRS_OP_EDIT_DETAILS))
 			return refused(c, 409, "OPERATION_NOT_ALLOWED",
 			               M_NOT_ALLOWED_DETAILS, NULL);
 		rc = api->db_exec(db, "UPDATE application SET can_leave_home = ?, "
@@ -220,7 +211,7 @@ int details_handle(struct crs_req *req, void *inst)
 	if (!solar || reg_parse_jalali(r, solar, &c->birth_jdn))
 		return reg_failf(r, req, 400, "FIELD_INVALID", "birth_date_solar",
 		                 M_FIELD_INVALID, "تاریخ تولد شمسی");
-	reg_jdn_to_sql_date(r, c->birth_jdn, c->birth_sql);
+	r->api->sql_date(c->birth_jdn, c->birth_sql);
 	/* The lunar date uses the same YYYY/MM/DD syntax (any digits). */
 	if (!lunar || api->jalali_parse(lunar, &lj) != CRS_OK)
 		return reg_failf(r, req, 400, "FIELD_INVALID", "birth_date_lunar",

@@ -54,7 +54,7 @@ static int check_registry(struct login *l, struct crs_db *db)
 	changed = api->rows_str(rows, 2);
 	birth = api->rows_str(rows, 3);
 	api->rows_int(rows, 4, &alive);
-	if (changed && reg_sql_time_to_ms(changed, &changed_ms) == 0) {
+	if (changed && api->sql_time_parse(changed, &changed_ms) == 0) {
 		int32_t from_day;
 		int sec;
 
@@ -80,7 +80,7 @@ static int check_registry(struct login *l, struct crs_db *db)
 		l->code = "PERSON_DECEASED";
 		goto refused;
 	}
-	if (reg_sql_date_to_jdn(r, birth, &birth_jdn) ||
+	if (r->api->sql_date_parse(birth, &birth_jdn) ||
 	    api->jalali_from_jdn(birth_jdn, &bj) || api->jalali_from_jdn(today, &tj) ||
 	    api->jalali_age_years(&bj, &tj) < r->min_age_years) {
 		l->code = "UNDER_AGE";
@@ -111,7 +111,7 @@ static int login_tx(struct crs_db *db, void *arg)
 	/* Everything below writes: all refusals are above. */
 	rc = app_load(r, db, l->nid, 1, &l->app);
 	if (rc == CRS_ENOTFOUND) {
-		reg_ms_to_sql_time(api->now_ms(), now);
+		api->sql_time(api->now_ms(), now);
 		rc = api->db_exec(db, "INSERT INTO application (national_id, serial, "
 		                      "stage, created_at, updated_at) "
 		                      "VALUES (?, ?, 'entered', ?, ?)",
@@ -123,10 +123,10 @@ static int login_tx(struct crs_db *db, void *arg)
 		/* A new serial is known now.  Before production it replaces the
 		 * old one; after, the old application stands and a reissue
 		 * follows delivery (SPEC §3.1). */
-		if (l->app.stage >= STAGE_PRODUCTION_STARTED) {
+		if (l->app.stage >= CRS_STAGE_PRODUCTION_STARTED) {
 			l->notice_reissue = 1;
 		} else {
-			reg_ms_to_sql_time(api->now_ms(), now);
+			api->sql_time(api->now_ms(), now);
 			rc = api->db_exec(db, "UPDATE application SET serial = ?, "
 			                      "updated_at = ? WHERE id = ?",
 			                  CRS_PARAMS(CRS_P_STR(l->serial), CRS_P_STR(now),
@@ -223,7 +223,6 @@ int login_handle(struct crs_req *req, void *inst)
 	const char *serial = api->json_str(body, "serial");
 	const char *cid = api->json_str(body, "captcha_id");
 	const char *answer = api->json_str(body, "captcha_answer");
-	struct app_facts facts;
 	struct login *l;
 	int rc;
 
@@ -265,10 +264,8 @@ int login_handle(struct crs_req *req, void *inst)
 	}
 	if (rc)
 		return reg_fail_db(r, req, rc);
-	app_facts_of(&l->app, &facts);
 	o = json_object_new_object();
-	json_object_object_add(o, "next",
-	                       json_object_new_string(next_name(next_page(&facts))));
+	json_object_object_add(o, "next", json_object_new_string(app_next(r, &l->app)));
 	json_object_object_add(o, "csrf", json_object_new_string(l->csrf));
 	json_object_object_add(o, "application", app_json(r, &l->app));
 	if (l->notice_reissue)
@@ -342,7 +339,7 @@ int lunar_options(struct reg *r, struct crs_db *db, int32_t jdn,
 		int32_t d1;
 
 		if (api->rows_int(rows, 0, &y) || api->rows_int(rows, 1, &m) ||
-		    reg_sql_date_to_jdn(r, api->rows_str(rows, 2), &d1))
+		    r->api->sql_date_parse(api->rows_str(rows, 2), &d1))
 			continue;
 		months[n].year = (int)y;
 		months[n].month = (int)m;

@@ -55,4 +55,10 @@
 #define M_GATEWAY_SADAD "بانک ملی - سداد"
 #define M_GATEWAY_PARSIAN "بانک پارسیان"
 
+/* Paying the fee (fee.c). */
+#define M_PAY_NOTHING_TO_PAY "ابتدا دفتر و زمان تکمیل ثبت نام را انتخاب کنید؛ سپس پرداخت انجام می‌شود."
+#define M_PAY_ALREADY_PAID "هزینهٔ ثبت نام شما قبلاً پرداخت شده است و نیازی به پرداخت دوباره نیست."
+#define M_PAY_HOLD_EXPIRED "مهلت نوبت رزروشده به پایان رسیده است. دوباره دفتر و زمان را انتخاب کنید و سپس پرداخت کنید."
+#define M_SMS_PAID "پرداخت هزینهٔ ثبت نام کارت هوشمند ملی تأیید شد. کد رهگیری: %s"
+
 #endif

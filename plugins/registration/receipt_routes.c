@@ -57,7 +57,6 @@ static int load(struct reg *r, struct crs_req *req, struct receipt_data *d)
 	const struct crs_api *api = r->api;
 	struct crs_rows *res = NULL;
 	struct crs_ymd bj = { 0, 0, 0 }, aj = { 0, 0, 0 }, ij;
-	struct app_facts f;
 	struct crs_db *db;
 	int32_t jdn;
 	int64_t now = api->now_ms();
@@ -80,14 +79,13 @@ static int load(struct reg *r, struct crs_req *req, struct receipt_data *d)
 		snprintf(d->last_name, sizeof(d->last_name), "%s", api->rows_str(res, 1));
 	}
 	api->rows_free(res);
-	app_facts_of(&d->app, &f);
-	if (!(allowed_operations(&f) & OP_PRINT_RECEIPT)) {
+	if (!(app_operations(r, &d->app) & CRS_OP_PRINT_RECEIPT)) {
 		api->fail(req, 409, "OPERATION_NOT_ALLOWED", M_NOT_ALLOWED_RECEIPT, NULL);
 		return CRS_EREFUSED;
 	}
-	if (reg_sql_date_to_jdn(r, d->app.birth_date, &jdn) == CRS_OK)
+	if (r->api->sql_date_parse(d->app.birth_date, &jdn) == CRS_OK)
 		api->jalali_from_jdn(jdn, &bj);
-	if (d->app.appt_day[0] && reg_sql_date_to_jdn(r, d->app.appt_day, &jdn) == 0)
+	if (d->app.appt_day[0] && r->api->sql_date_parse(d->app.appt_day, &jdn) == 0)
 		api->jalali_from_jdn(jdn, &aj);
 	api->tehran_local(now, &jdn, &sec);
 	api->jalali_from_jdn(jdn, &ij);
@@ -193,7 +191,7 @@ int receipt_handle(struct crs_req *req, void *inst)
 	{
 		char iso[32];
 
-		reg_ms_to_iso_tehran(r, (int64_t)d->issued * 1000, iso);
+		r->api->iso_tehran((int64_t)d->issued * 1000, iso);
 		json_object_object_add(o, "issued_at", json_object_new_string(iso));
 	}
 	json_object_object_add(o, "verify_url", json_object_new_string(r->verify_url));
@@ -327,7 +325,7 @@ int receipt_verify_handle(struct crs_req *req, void *inst)
 	}
 	if (api->rows_next(res)) {
 		api->mask_nid(api->rows_str(res, 0), masked);
-		reg_ms_to_iso_tehran(r, (int64_t)issued * 1000, iso);
+		r->api->iso_tehran((int64_t)issued * 1000, iso);
 		json_object_object_add(o, "valid", json_object_new_boolean(1));
 		json_object_object_add(o, "tracking_code", json_object_new_string(tracking));
 		json_object_object_add(o, "national_id_masked", json_object_new_string(masked));

@@ -20,6 +20,7 @@ struct reg {
 	int64_t login_failures_per_hour; /* per national ID: 10 */
 	int64_t receipt_emails_per_hour; /* per application: 3 */
 	int64_t receipt_emails_per_day;  /* per application: 10 */
+	int64_t fee_rial;                /* the registration fee: 200000 */
 	int64_t no_show_days;            /* 3 */
 	unsigned char receipt_key[64];
 	size_t receipt_key_len;
@@ -35,17 +36,17 @@ int reg_fail_db(struct reg *r, struct crs_req *req, int rc);
 
 /* Today in Tehran as a Julian Day Number. */
 int32_t reg_today(struct reg *r);
-/* "YYYY-MM-DD" (SQL DATE) <-> JDN; "YYYY/MM/DD" Jalali (ASCII). */
-int reg_sql_date_to_jdn(struct reg *r, const char *s, int32_t *jdn);
-void reg_jdn_to_sql_date(struct reg *r, int32_t jdn, char out[11]);
+/* "YYYY/MM/DD" Jalali (ASCII) of a JDN. */
 void reg_jdn_to_jalali(struct reg *r, int32_t jdn, char out[11]);
 /* Parse a Jalali date of the API (Persian digits allowed) to a JDN. */
 int reg_parse_jalali(struct reg *r, const char *s, int32_t *jdn);
-/* 'YYYY-MM-DD HH:MM:SS[.mmm]' UTC <-> Unix ms. */
-int reg_sql_time_to_ms(const char *s, int64_t *out);
-void reg_ms_to_sql_time(int64_t ms, char out[24]);
-/* ISO 8601 in Tehran time with its offset, for JSON. */
-void reg_ms_to_iso_tehran(struct reg *r, int64_t ms, char out[32]);
+/* Move application app_id from stage `from` by event: the core's lifecycle
+ * decides and records it (actor: who when req is NULL), then the row's
+ * stage moves, in db's transaction.  CRS_ECONFLICT with *reason when the
+ * event does not apply. */
+int reg_move(struct reg *r, struct crs_db *db, struct crs_req *req, int64_t app_id,
+             enum crs_stage from, enum crs_life_event event, const char *actor,
+             enum crs_stage *to, const char **reason);
 /* National holidays as sorted JDNs between two days (caller frees). */
 int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,
                  int32_t **out, size_t *n);

@@ -9,6 +9,7 @@
 #include "calendar_admin.h"
 #include "delivery_office.h"
 #include "details.h"
+#include "fee.h"
 #include "login.h"
 #include "messages.h"
 #include "receipt_routes.h"
@@ -55,24 +56,6 @@ int32_t reg_today(struct reg *r)
 	return jdn;
 }
 
-int reg_sql_date_to_jdn(struct reg *r, const char *s, int32_t *jdn)
-{
-	struct crs_ymd g;
-
-	if (!s || sscanf(s, "%4d-%2d-%2d", &g.y, &g.m, &g.d) != 3)
-		return CRS_EINVAL;
-	return r->api->gregorian_to_jdn(&g, jdn);
-}
-
-void reg_jdn_to_sql_date(struct reg *r, int32_t jdn, char out[11])
-{
-	struct crs_ymd g = { 1970, 1, 1 };
-
-	r->api->gregorian_from_jdn(jdn, &g);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)g.y % 10000u,
-	         (unsigned)g.m % 100u, (unsigned)g.d % 100u);
-}
-
 void reg_jdn_to_jalali(struct reg *r, int32_t jdn, char out[11])
 {
 	struct crs_ymd j = { 1300, 1, 1 };
@@ -91,45 +74,38 @@ int reg_parse_jalali(struct reg *r, const char *s, int32_t *jdn)
 	return r->api->jalali_to_jdn(&j, jdn);
 }
 
-int reg_sql_time_to_ms(const char *s, int64_t *out)
+int reg_move(struct reg *r, struct crs_db *db, struct crs_req *req, int64_t app_id,
+             enum crs_stage from, enum crs_life_event event, const char *actor,
+             enum crs_stage *to, const char **reason)
 {
-	struct tm tm = { 0 };
-	int ms = 0;
+	const struct crs_api *api = r->api;
+	struct crs_life_move m = {
+		.struct_size = sizeof(m), .application_id = app_id, .from = from,
+		.event = event, .req = req, .system_actor = actor,
+	};
+	struct crs_exec ex;
+	enum crs_stage next;
+	const char *why = NULL;
+	char now[24];
+	int rc;
 
-	if (!s || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
-	                 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-		return CRS_EINVAL;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (int64_t)timegm(&tm) * 1000 + ms;
-	return CRS_OK;
-}
-
-void reg_ms_to_sql_time(int64_t ms, char out[24])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	size_t n;
-
-	gmtime_r(&t, &tm);
-	n = strftime(out, 24, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(out + n, 24 - n, ".%03d", (int)(ms % 1000));
-}
-
-void reg_ms_to_iso_tehran(struct reg *r, int64_t ms, char out[32])
-{
-	struct crs_ymd g = { 1970, 1, 1 };
-	int32_t jdn = 0;
-	int sec = 0, off;
-
-	r->api->tehran_local(ms, &jdn, &sec);
-	r->api->gregorian_from_jdn(jdn, &g);
-	/* offset = local wall time - UTC, in minutes (JDN 2440588 is
-	 * 1970-01-01) */
-	off = (int)(((int64_t)(jdn - 2440588) * 86400 + sec - ms / 1000) / 60);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", g.y % 10000,
-	         g.m % 100, g.d % 100, sec / 3600 % 100, sec / 60 % 60, sec % 60,
-	         off < 0 ? '-' : '+', abs(off) / 60 % 100, abs(off) % 60);
+	rc = api->life_move(db, &m, &next, &why);
+	if (rc) {
+		if (reason)
+			*reason = why;
+		return rc;
+	}
+	api->sql_time(api->now_ms(), now);
+	rc = api->db_exec(db, "UPDATE application SET stage = ?, updated_at = ?"
+	                      " WHERE id = ? AND stage = ?",
+	                  CRS_PARAMS(CRS_P_STR(api->stage_name(next)), CRS_P_STR(now),
+	                             CRS_P_INT(app_id), CRS_P_STR(api->stage_name(from))),
+	                  NULL, &ex);
+	if (rc == CRS_OK && ex.affected != 1)
+		rc = CRS_EDB_RETRY;   /* not at `from` after all: run the transaction again */
+	if (rc == CRS_OK && to)
+		*to = next;
+	return rc;
 }
 
 int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,
@@ -143,8 +119,8 @@ int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,
 
 	*out = NULL;
 	*n = 0;
-	reg_jdn_to_sql_date(r, from, a);
-	reg_jdn_to_sql_date(r, to, b);
+	r->api->sql_date(from, a);
+	r->api->sql_date(to, b);
 	rc = api->db_exec(db, "SELECT day FROM holiday WHERE day BETWEEN ? AND ? "
 	                      "ORDER BY day",
 	                  CRS_PARAMS(CRS_P_STR(a), CRS_P_STR(b)), &res, NULL);
@@ -156,7 +132,7 @@ int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,
 		return CRS_ENOMEM;
 	}
 	while (api->rows_next(res))
-		if (reg_sql_date_to_jdn(r, api->rows_str(res, 0), &v[*n]) == CRS_OK)
+		if (r->api->sql_date_parse(api->rows_str(res, 0), &v[*n]) == CRS_OK)
 			(*n)++;
 	api->rows_free(res);
 	*out = v;
@@ -183,6 +159,10 @@ static int config(struct reg *r, struct crs_err *err)
 	                    &r->receipt_emails_per_hour) ||
 	    api->config_int(r->pctx, "receipt_emails_per_day", 10, 1, 1000,
 	                    &r->receipt_emails_per_day) ||
+	    /* The fee was the core's ([payments] registration_fee_rial) before
+	     * payments took any payable: that stays its default. */
+	    api->config_int(r->pctx, "fee_rial", api->payment_fee_rial(), 1,
+	                    1000000000000LL, &r->fee_rial) ||
 	    api->config_int(r->pctx, "serial_wait_working_hours", 48, 0, 10000,
 	                    &wait_hours) ||
 	    api->config_int(r->pctx, "no_show_days", 3, 0, 365, &r->no_show_days)) {
@@ -275,6 +255,7 @@ static const struct crs_plugin desc = {
 	.description = "citizen pre-registration (SPEC §3)",
 	.flags = CRS_PLUGIN_THREAD_SAFE,
 	CRS_ROUTES(routes),
+	.payable = &fee_payable,
 	.init = reg_init,
 	.destroy = reg_destroy,
 };

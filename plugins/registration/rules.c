@@ -1,90 +1,11 @@
 /*
- * rules: stage machine, operations matrix and office ranking (see rules.h).
+ * rules: nearness and office ranking (see rules.h).
  */
 
 #include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const stage_names[STAGE_COUNT] = {
-	"entered", "details_done", "reserved", "paid", "paid_no_slot",
-	"completion_started", "completion_done", "production_started",
-	"card_ready", "delivered",
-};
-
-const char *stage_name(enum stage s)
-{
-	return (unsigned)s < STAGE_COUNT ? stage_names[s] : "entered";
-}
-
-int stage_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < STAGE_COUNT; i++)
-		if (strcmp(s, stage_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *next_name(enum next_page n)
-{
-	static const char *const names[] = { "details", "appointment", "confirm",
-	                                     "receipt", "status" };
-
-	return names[n];
-}
-
-enum next_page next_page(const struct app_facts *f)
-{
-	if (f->stage >= STAGE_COMPLETION_STARTED)
-		return NEXT_STATUS;
-	switch (f->stage) {
-	case STAGE_PAID:
-		return NEXT_RECEIPT;
-	case STAGE_PAID_NO_SLOT:
-		/* The appointment was lost after paying: choose again, no
-		 * second payment. */
-		return NEXT_APPOINTMENT;
-	case STAGE_RESERVED:
-		/* Held, not paid (a failed payment took no money): review and
-		 * pay. */
-		return NEXT_CONFIRM;
-	default:
-		break;
-	}
-	if (!f->details_complete || !f->needs_complete)
-		return NEXT_DETAILS;
-	/* details_done: no hold (never chosen, or it expired). */
-	return NEXT_APPOINTMENT;
-}
-
-unsigned allowed_operations(const struct app_facts *f)
-{
-	unsigned ops = OP_CHANGE_MOBILE;
-
-	if (f->paid)
-		ops |= OP_PRINT_RECEIPT | OP_SAVE_RECEIPT | OP_EMAIL_RECEIPT;
-	if (f->stage < STAGE_COMPLETION_STARTED) {
-		ops |= OP_EDIT_DETAILS;
-		if (f->details_complete && f->needs_complete)
-			ops |= OP_CHANGE_APPOINTMENT;
-	}
-	if (f->stage < STAGE_PRODUCTION_STARTED)
-		ops |= OP_CHANGE_DELIVERY_OFFICE;
-	return ops;
-}
-
-const char *operation_name(unsigned i)
-{
-	static const char *const names[OP_COUNT] = {
-		"print_receipt", "save_receipt", "email_receipt", "edit_details",
-		"change_mobile", "change_appointment", "change_delivery_office",
-	};
-
-	return i < OP_COUNT ? names[i] : NULL;
-}
 
 static int first4(const char *s)
 {

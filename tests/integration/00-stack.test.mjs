@@ -1,4 +1,5 @@
 // Smoke tests of the stack itself: nginx in front of crsd, the two listeners, the limits.
+// expect: 9 tests
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, admin, ADMIN } from '../lib/stack.mjs';

@@ -1,5 +1,6 @@
 // The platform: loader, run-time module control, drain, sessions, bearer tokens,
 // captcha, request handling, outbox, metrics, test clock, out-of-tree plugins.
+// expect: 20 tests
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,9 +44,60 @@ test('the loader refuses each broken plugin with one clear log line and keeps se
   for (const name of Object.keys(cases)) assert.ok(!list.json.modules.some((m) => m.name === name));
 });
 
-test('a plugin outside the plugin directory or group-writable is refused', async () => {
-  const outside = await admin('POST', '/admin/v1/modules/load', { path: '/tmp/t_hello.so' });
-  assert.equal(outside.status, 422);
+/** Builds a copy of tests/oot/oot_hello.c named `name` (route /api/v1/<name>)
+ *  against the installed SDK, into a fresh directory outside the plugin
+ *  directory; returns the .so's path. A plugin crsd would load from its
+ *  plugin directory, so only its location can be refused. */
+function buildPlugin(name) {
+  const env = { ...process.env, PKG_CONFIG_PATH: path.join(PREFIX, 'lib', 'pkgconfig') };
+  const cflags = execFileSync('pkg-config', ['--cflags', 'crs-plugin'], { env, encoding: 'utf8' }).trim();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `crs-${name}-`));
+  const src = fs.readFileSync(path.join(REPO, 'tests', 'oot', 'oot_hello.c'), 'utf8')
+    .replaceAll('"oot_hello"', `"${name}"`).replaceAll('/api/v1/oot/hi', `/api/v1/${name}`);
+  fs.writeFileSync(path.join(dir, `${name}.c`), src);
+  const so = path.join(dir, `${name}.so`);
+  execFileSync('sh', ['-c', `cc -std=c11 -Wall -Werror ${cflags} -shared -fPIC -fvisibility=hidden -o ${so} ${path.join(dir, `${name}.c`)}`], { env });
+  fs.chmodSync(so, 0o755);
+  return so;
+}
+
+test('a plugin outside the plugin directory (by path, .., symlink or subdirectory) or group-writable is refused', async () => {
+  const name = `t_out${process.pid}`;
+  const so = buildPlugin(name);
+  const loaded = async () => (await admin('GET', '/admin/v1/modules')).json.modules.some((m) => m.name === name);
+  const refusedAt = async (what, p) => {
+    const r = await admin('POST', '/admin/v1/modules/load', { path: p });
+    assert.equal(r.status, 422, `${what}: ${r.text}`);
+    assert.equal(errorOf(r), 'MODULE_REFUSED', what);
+    assert.match(r.json.error.message, /not in the plugin directory/, what);
+    assert.ok(!(await loaded()), `${what}: not loaded`);
+    assert.equal((await api('GET', `/api/v1/${name}`)).status, 404, `${what}: its route is not served`);
+  };
+  const up = path.join(PLUGIN_DIR, '..', `${name}.so`);
+  const sub = path.join(PLUGIN_DIR, `${name}.d`);
+  const link = path.join(PLUGIN_DIR, `${name}.so`);
+  try {
+    await refusedAt('an absolute path', so);
+    fs.copyFileSync(so, up);
+    await refusedAt('a path through ..', path.join(PLUGIN_DIR, '..', `${name}.so`));
+    fs.mkdirSync(sub);
+    fs.copyFileSync(so, path.join(sub, `${name}.so`));
+    await refusedAt('a subdirectory', path.join(sub, `${name}.so`));
+    fs.symlinkSync(so, link);
+    await refusedAt('a symlink in the directory to a file outside', name);
+    // The same file in the directory itself loads: only its place was wrong.
+    fs.unlinkSync(link);
+    installAtomically(so, name);
+    const ok = await admin('POST', '/admin/v1/modules/load', { path: name });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal((await api('GET', `/api/v1/${name}`)).status, 200);
+    await admin('POST', `/admin/v1/modules/${name}/disable`);
+  } finally {
+    fs.rmSync(path.dirname(so), { recursive: true, force: true });
+    fs.rmSync(up, { force: true });
+    fs.rmSync(sub, { recursive: true, force: true });
+    fs.rmSync(link, { force: true });
+  }
   installTestPlugin('t_hello');
   const w = path.join(PLUGIN_DIR, 't_gw.so');
   fs.copyFileSync(path.join(PLUGIN_DIR, 't_hello.so'), w);
@@ -169,11 +221,19 @@ test('captcha: a PNG data URI, answer only in the database, single use, 5-minute
   const persian = String(c2.captcha_answer).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
   const ok = await api('POST', '/api/v1/t/captcha', { json: { captcha_id: c2.captcha_id, captcha_answer: persian } });
   assert.equal(ok.status, 200, 'Persian digits are accepted');
+  // Two challenges of the same moment: one answered at 4:55, one at 5:05.
   const c3 = await captcha();
-  assert.equal(ctl('clock', 'advance', '301s').status, 0);
-  const late = await api('POST', '/api/v1/t/captcha', { json: c3 });
-  assert.equal(errorOf(late), 'CAPTCHA_EXPIRED');
-  ctl('clock', 'reset');
+  const c4 = await captcha();
+  try {
+    assert.equal(ctl('clock', 'advance', '295s').status, 0);
+    const inTime = await api('POST', '/api/v1/t/captcha', { json: c3 });
+    assert.equal(inTime.status, 200, `answered 4 minutes 55 seconds later: ${inTime.text}`);
+    assert.equal(ctl('clock', 'advance', '10s').status, 0);
+    const late = await api('POST', '/api/v1/t/captcha', { json: c4 });
+    assert.equal(errorOf(late), 'CAPTCHA_EXPIRED', 'answered 5 minutes 5 seconds later');
+  } finally {
+    ctl('clock', 'reset');
+  }
 });
 
 test('sessions: cookie flags, CSRF on state changes, new id at every login, 20-minute idle expiry', async () => {
@@ -186,9 +246,14 @@ test('sessions: cookie flags, CSRF on state changes, new id at every login, 20-m
   assert.match(cookie, /Path=\//);
   const first = c.session;
   assert.equal((await c.get('/api/v1/t/whoami')).json.subject, '0012345678');
-  const noCsrf = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': 'forged' } });
-  assert.equal(errorOf(noCsrf), 'CSRF_FAILED');
+  const forged = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': 'forged' } });
+  assert.equal(errorOf(forged), 'CSRF_FAILED');
+  assert.equal(forged.status, 403);
+  const noCsrf = await c.request('POST', '/api/v1/t/whoami', { csrf: false });
+  assert.equal(errorOf(noCsrf), 'CSRF_FAILED', 'the session cookie without the header');
   assert.equal(noCsrf.status, 403);
+  const empty = await c.request('POST', '/api/v1/t/whoami', { headers: { 'x-csrf-token': '' } });
+  assert.equal(errorOf(empty), 'CSRF_FAILED', 'an empty header');
   assert.equal((await c.post('/api/v1/t/whoami')).status, 200);
   const again = await c.post('/api/v1/t/login', { subject: '0012345678' });
   assert.equal(again.status, 200);
@@ -327,7 +392,7 @@ test('the test clock can be set, advanced and reset through crsctl', () => {
 });
 
 test('migrations are recorded once with a checksum and re-running applies nothing', () => {
-  const rows = sql('SELECT version, name, LENGTH(checksum) FROM schema_migration ORDER BY version');
+  const rows = sql('SELECT version, name, LENGTH(checksum) FROM schema_migration ORDER BY module, version');
   assert.ok(rows.length >= 1);
   assert.deepEqual(rows[0], ['1', '001_core.sql', '64']);
   const conf = path.join(process.env.CRS_STACK_DIR, 'etc', 'crsd.conf');
@@ -337,4 +402,14 @@ test('migrations are recorded once with a checksum and re-running applies nothin
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stderr, /migrate: 0 applied/);
   assert.equal(sql('SELECT COUNT(*) FROM schema_migration')[0][0], String(rows.length));
+});
+
+test('a plugin ships its own migrations: applied after the core\'s, recorded under its name', () => {
+  const mine = sql("SELECT version, name FROM schema_migration WHERE module = 'registration' ORDER BY version");
+  assert.ok(mine.length >= 1, 'registration has migrations of its own');
+  assert.equal(mine[0][0], '1');
+  assert.ok(fs.existsSync(path.join(PREFIX, 'share', 'crs', 'sql', 'registration', mine[0][1])), 'installed with the plugin');
+  const core = sql("SELECT MAX(applied_at) FROM schema_migration WHERE module = ''")[0][0];
+  const plugin = sql("SELECT MIN(applied_at) FROM schema_migration WHERE module = 'registration'")[0][0];
+  assert.ok(plugin >= core, 'after the core');
 });

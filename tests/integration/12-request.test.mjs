@@ -1,6 +1,7 @@
 // What the core reads of every request (issue 13): the client's address, and
 // JSON bodies checked once, before any handler: valid UTF-8 of Unicode scalar
 // values, no NUL, no duplicate keys, integers within int64.
+// expect: 17 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { BASE, api } from '../lib/stack.mjs';

@@ -4,6 +4,7 @@
 // route for a list of roles, tokens that expire and are revoked, timers on
 // the core clock with a cancel handle, and a daily timer that runs exactly
 // once across two crsd sharing one database.
+// expect: 7 tests
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

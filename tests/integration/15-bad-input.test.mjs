@@ -7,6 +7,7 @@
 //
 // One citizen per route is prepared once; every case then changes one field of an otherwise
 // valid request, so a failure names route · where field · value.
+// expect: 1002 tests
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -1,5 +1,6 @@
 // Resilience bars of the platform: run-time module toggles under load, and a
 // MariaDB outage under load.
+// expect: 2 tests
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

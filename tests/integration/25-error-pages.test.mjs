@@ -2,6 +2,7 @@
 // location serves, a body or header too large): the API's JSON error body under /api/ and
 // /admin/ and on the admin listener, Persian right-to-left pages on the site, a Persian page
 // for a bank's callback. crsd's own JSON errors pass through untouched.
+// expect: 6 tests
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

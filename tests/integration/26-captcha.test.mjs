@@ -3,6 +3,7 @@
 // The exact distribution is pinned by the unit test (tests/unit/test_captcha_img.c); this
 // checks what crsd really stores in captcha_challenge. A few images are kept under the
 // stack directory (captcha-samples/) for a person to look at.
+// expect: 1 test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

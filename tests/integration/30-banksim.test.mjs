@@ -1,6 +1,7 @@
 // Tests of the bank simulators themselves (tools/banksim): Sadad, Parsian and the demo bank,
 // each started here on a free port and spoken to directly over HTTP, as a C plugin and a
 // browser would. Needs no stack. Protocol reference: shared/reference/gateways.md.
+// expect: 26 tests
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';

@@ -1,11 +1,14 @@
 // Citizen pre-registration (SPEC §3, API.md "Citizen: registration") through
 // nginx against the real database. Every refusal also checks that nothing
 // changed in the database.
+// expect: 23 tests
+// date-sensitive: tests/run runs this file again with crsd's clock at 00:30 and 23:30 Tehran
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, admin, ctl, sql, sql1, q, Client, captcha } from '../lib/stack.mjs';
 import {
-  DAY, jalali, gdate, serverNow, nextWorkingDay, makePerson, makeOffice, newCityCode,
+  DAY, jalali, addDays, asciiDigits, addWorkingHours, serverNow, today, holidays, nextWorkingDay,
+  bookingDay, sqlInstant, setClock, resetClock, makePerson, makeOffice, newCityCode,
   login, fillDetails, answerNeeds, readyCitizen, dbSnapshot, newNationalId, checkDigit,
 } from '../lib/citizens.mjs';
 
@@ -13,20 +16,16 @@ function code(r) {
   return r.json?.error?.code ?? `(status ${r.status}: ${r.text.slice(0, 160)})`;
 }
 
-/** Runs fn, asserts the refusal, and that the database did not change. */
-async function refused(fn, status, errCode) {
+/** Runs fn, asserts the refusal, and that the database did not change.
+ *  `what` names the request in a failure. */
+async function refused(fn, status, errCode, what = '') {
   const before = dbSnapshot();
   const r = await fn();
-  assert.equal(code(r), errCode);
+  assert.equal(code(r), errCode, what);
   assert.equal(r.status, status, r.text);
   assert.match(r.json.error.message, /[\u0600-\u06FF]/, 'a Persian message');
   assert.deepEqual(dbSnapshot(), before, `${errCode} changed the database`);
   return r;
-}
-
-async function bookingDay(offsetDays = 3) {
-  const now = await serverNow();
-  return nextWorkingDay(new Date(now.getTime() + offsetDays * DAY));
 }
 
 // ------------------------------------------------------------------ first page
@@ -52,17 +51,21 @@ test('first page: national ID input is trimmed, Persian digits mapped, 8-9 digit
   const k = await captcha(c);
   const r = await c.post('/api/v1/session', { national_id: persian, serial: p.serial, ...k });
   assert.equal(r.status, 200, r.text);
-  // A code with leading zeros, typed without them.
-  let body;
-  do body = '00' + String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
-  while (body.slice(3, 9) === '000000');
-  const cd = checkDigit(body);
-  const padded = makePerson({ nid: body + cd });
-  const c2 = new Client();
-  const k2 = await captcha(c2);
-  const r2 = await c2.post('/api/v1/session', { national_id: (body + cd).replace(/^0+/, ''), serial: padded.serial, ...k2 });
-  assert.equal(r2.status, 200, r2.text);
-  assert.equal(r2.json.application.national_id, body + cd);
+  // Codes with one and with two leading zeros, typed without them (9 and 8
+  // digits; the digit after the zeros is not 0, or fewer would be typed).
+  for (const zeros of ['0', '00']) {
+    let body;
+    do body = zeros + String(1 + Math.floor(Math.random() * 9)) + String(Math.floor(Math.random() * 1e8)).padStart(8, '0').slice(zeros.length);
+    while (body.slice(3, 9) === '000000' || sql1(`SELECT COUNT(*) FROM registry_person WHERE national_id = ${q(body + checkDigit(body))}`) !== '0');
+    const nid = body + checkDigit(body);
+    const padded = makePerson({ nid });
+    const c2 = new Client();
+    const k2 = await captcha(c2);
+    const typed = nid.slice(zeros.length);
+    const r2 = await c2.post('/api/v1/session', { national_id: typed, serial: padded.serial, ...k2 });
+    assert.equal(r2.status, 200, `${typed}: ${r2.text}`);
+    assert.equal(r2.json.application.national_id, nid);
+  }
 });
 
 test('first page refusals, each with its own code and no change in the database', async () => {
@@ -83,43 +86,47 @@ test('first page refusals, each with its own code and no change in the database'
   await refused(() => c.post('/api/v1/session', { national_id: p.nid, serial: p.serial, captcha_id: 'nope', captcha_answer: '3' }), 400, 'CAPTCHA_EXPIRED');
   const dead = makePerson({ alive: 0 });
   await refused(() => post({ national_id: dead.nid, serial: dead.serial }), 422, 'PERSON_DECEASED');
-  const now = await serverNow();
-  const child = makePerson({ birth: jalali(new Date(now.getTime() - 10 * 365 * DAY)) });
+  const child = makePerson({ birth: jalali(addDays(await today(), -10 * 365)) });
   await refused(() => post({ national_id: child.nid, serial: child.serial }), 422, 'UNDER_AGE');
   await refused(() => c.post('/api/v1/session', 'not json', { headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
 });
 
 test('age in full solar years: fifteen today is allowed, fifteen tomorrow is not', async () => {
-  const now = await serverNow();
-  const [y, m, d] = jalali(now).split('/').map(Number);
-  const fifteen = makePerson({ birth: `${y - 15}/${String(m).padStart(2, '0')}/${String(d).padStart(2, '0')}` });
+  const t = await today();
+  const fifteenYearsBefore = (j) => j.replace(/^\d{4}/, (y) => String(Number(y) - 15));
+  const fifteen = makePerson({ birth: fifteenYearsBefore(jalali(t)) });
   const c = new Client();
   assert.equal((await c.login(fifteen.nid, fifteen.serial)).status, 200);
-  const tomorrow = jalali(new Date(now.getTime() + DAY));
-  const [ty, tm, td] = tomorrow.split('/').map(Number);
-  const almost = makePerson({ birth: `${ty - 15}/${String(tm).padStart(2, '0')}/${String(td).padStart(2, '0')}` });
+  const almost = makePerson({ birth: fifteenYearsBefore(jalali(addDays(t, 1))) });
   const r = await new Client().login(almost.nid, almost.serial);
   assert.equal(code(r), 'UNDER_AGE');
 });
 
-test('serial changed: the new serial is unknown for 48 working hours, the old one works until then', async () => {
+test('serial changed: the new serial is unknown for exactly 48 working hours, the old one works until then', async () => {
   const now = await serverNow();
-  const p = makePerson({ serial: '654321', prevSerial: '123456', serialChangedAt: new Date(now.getTime() - 3600 * 1000) });
+  const changedAt = new Date(now.getTime() - 3600 * 1000);
+  const p = makePerson({ serial: '654321', prevSerial: '123456', serialChangedAt: changedAt });
   const c = new Client();
   await refused(async () => c.post('/api/v1/session', { ...(await captcha(c)), national_id: p.nid, serial: '654321' }), 422, 'SERIAL_NOT_YET_KNOWN');
   const r = await c.login(p.nid, '123456');
   assert.equal(r.status, 200, 'the previous serial still works');
-  // 48 working hours later (a week is always enough): the new one works,
-  // and replaces the old one on the application.
-  assert.equal(ctl('clock', 'advance', '8d').status, 0);
+  // The rule counts working hours only (nights, Fridays and holidays do not
+  // count): stand two minutes before and two minutes after the 48th.
+  const known = addWorkingHours(changedAt, 48, holidays());
+  const at = (ms) => new Date(known.getTime() + ms);
   try {
+    await setClock(at(-120000));
+    const early = await new Client().login(p.nid, '654321');
+    assert.equal(code(early), 'SERIAL_NOT_YET_KNOWN', `2 minutes before the 48th working hour (${known.toISOString()})`);
+    assert.equal((await new Client().login(p.nid, '123456')).status, 200, 'the previous serial works until then');
+    await setClock(at(120000));
     const r2 = await new Client().login(p.nid, '654321');
-    assert.equal(r2.status, 200, r2.text);
-    assert.equal(r2.json.application.serial, '654321');
+    assert.equal(r2.status, 200, `2 minutes after the 48th working hour: ${r2.text}`);
+    assert.equal(r2.json.application.serial, '654321', 'the new serial replaces the old one');
     const old = await new Client().login(p.nid, '123456');
     assert.equal(code(old), 'ID_SERIAL_MISMATCH');
   } finally {
-    ctl('clock', 'reset');
+    await resetClock();
   }
 });
 
@@ -129,7 +136,7 @@ test('serial changed after card production started: the old application stands, 
   const c = new Client();
   await login(c, p);
   sql(`UPDATE application SET stage = 'production_started' WHERE national_id = ${q(p.nid)}`);
-  sql(`UPDATE registry_person SET prev_serial = '111222', serial = '333444', serial_changed_at = ${q(new Date(now.getTime() - 30 * DAY).toISOString().slice(0, 19).replace('T', ' '))} WHERE national_id = ${q(p.nid)}`);
+  sql(`UPDATE registry_person SET prev_serial = '111222', serial = '333444', serial_changed_at = ${q(sqlInstant(new Date(now.getTime() - 30 * DAY)))} WHERE national_id = ${q(p.nid)}`);
   const r = await new Client().login(p.nid, '333444');
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.next, 'status');
@@ -191,7 +198,7 @@ test('offices: filtered by needs, the nearest ten kept, ordered by free share, t
   for (let i = 0; i < 12; i++) ids.push(makeOffice({ cityCode: city, phone: String(3344 + i) + '0000', morning: 20, evening: 20 }));
   const stepFree = makeOffice({ cityCode: city, phone: '99990000', caps: { step_free: 1 }, morning: 10, evening: 0 });
   // Office 2 has half its morning taken: 50 % free sorts after 100 %.
-  sql(`INSERT INTO slot (office_id, day, shift, capacity, taken) VALUES (${ids[2]}, ${q(gdate(day))}, 'morning', 20, 10)`);
+  sql(`INSERT INTO slot (office_id, day, shift, capacity, taken) VALUES (${ids[2]}, ${q(day)}, 'morning', 20, 10)`);
   const { client } = await readyCitizen();
   const r = await client.get(`/api/v1/offices?date=${date}&city_code=${city}&phone=33440000`);
   assert.equal(r.status, 200, r.text);
@@ -220,42 +227,77 @@ test('offices: filtered by needs, the nearest ten kept, ordered by free share, t
   await refused(() => client.get(`/api/v1/offices?date=${date}&city_code=${city}&phone=12`), 400, 'FIELD_INVALID');
 });
 
-test('citizens who cannot leave home: mobile-service offices only, 14 days ahead at the earliest', async () => {
+test('citizens who cannot leave home: mobile-service offices only, from exactly 14 days ahead', async () => {
   const city = newCityCode();
-  const mobile = makeOffice({ cityCode: city, caps: { mobile_service: 1 } });
-  makeOffice({ cityCode: city });
+  const everyDay = 127;   // open all seven days: only a holiday can close the 14th day
+  const mobile = makeOffice({ cityCode: city, caps: { mobile_service: 1 }, workingDays: everyDay });
+  makeOffice({ cityCode: city, workingDays: everyDay });
   const { client } = await readyCitizen({ needs: { can_leave_home: false } });
-  const soon = jalali(await bookingDay(3));
-  const early = await client.get(`/api/v1/offices?date=${soon}&city_code=${city}&phone=33440000`);
+  const t = await today();
+  const offices = (day) => client.get(`/api/v1/offices?date=${jalali(day)}&city_code=${city}&phone=33440000`);
+  // Day 13 is too early, and the refusal names day 14.
+  const early = await offices(addDays(t, 13));
   assert.equal(code(early), 'FIELD_INVALID');
-  assert.match(early.json.error.message, /[۰-۹0-9]/, 'names the earliest date');
-  const later = jalali(await bookingDay(15));
-  const r = await client.get(`/api/v1/offices?date=${later}&city_code=${city}&phone=33440000`);
-  assert.deepEqual([...new Set(r.json.rows.map((x) => x.office_id))], [mobile]);
+  const first = jalali(addDays(t, 14));
+  assert.ok(asciiDigits(early.json.error.message).includes(first), `names ${first}: ${early.json.error.message}`);
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: mobile, date: jalali(addDays(t, 13)), shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
+  // Day 14 is the first day offered.
+  const r14 = await offices(addDays(t, 14));
+  assert.equal(r14.status, 200, r14.text);
+  if (!holidays().has(addDays(t, 14))) {
+    assert.deepEqual([...new Set(r14.json.rows.map((x) => x.office_id))], [mobile], 'only the mobile-service office');
+  }
+  const later = await offices(await bookingDay(15));
+  assert.deepEqual([...new Set(later.json.rows.map((x) => x.office_id))], [mobile]);
 });
 
-test('booking holds a place for 15 minutes; the sweeper frees it when the hold runs out', async () => {
+const HOLD_MS = 15 * 60000;    // SPEC §3.4: the payment window holds a place for 15 minutes
+
+/** held_until of a booking answer, checked to be HOLD_MS after the booking,
+ *  which happened between the instants `before` and `after`. */
+function heldFor(r, before, after) {
+  assert.equal(r.status, 200, r.text);
+  const until = r.json.application.appointment.held_until;
+  assert.match(until, /\+03:30$/);
+  const t = new Date(until).getTime();
+  // held_until may drop the milliseconds.
+  assert.ok(t >= before.getTime() + HOLD_MS - 1000 && t <= after.getTime() + HOLD_MS,
+    `held until ${until}: 15 minutes after a booking between ${before.toISOString()} and ${after.toISOString()}`);
+  return t;
+}
+
+/** Waits a few sweeper rounds (every 2 s) for the sweeper to act if it would. */
+const sweeperRounds = () => new Promise((res) => setTimeout(res, 5000));
+
+test('booking holds a place for exactly 15 minutes; the sweeper frees it once they are over', async () => {
   const city = newCityCode();
   const office = makeOffice({ cityCode: city, morning: 3, evening: 3 });
   const day = await bookingDay(4);
   const { person, client } = await readyCitizen();
+  const before = await serverNow();
   const r = await client.post('/api/v1/application/appointment', { office_id: office, date: jalali(day), shift: 'morning' });
-  assert.equal(r.status, 200, r.text);
+  heldFor(r, before, await serverNow());
   assert.equal(r.json.application.stage, 'reserved');
   assert.equal(r.json.application.next, 'confirm');
   assert.equal(r.json.application.appointment.office_id, office);
-  assert.match(r.json.application.appointment.held_until, /\+03:30$/);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`), '1');
-  assert.equal(ctl('clock', 'advance', '16m').status, 0);
+  const taken = () => sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`);
+  const stage = `SELECT stage FROM application WHERE national_id = ${q(person.nid)}`;
+  assert.equal(taken(), '1');
   try {
-    const freed = await waitForSql(`SELECT stage FROM application WHERE national_id = ${q(person.nid)}`, 'details_done');
-    assert.ok(freed);
-    assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`), '0');
+    // 14.5 minutes on: still held, whatever the sweeper does.
+    assert.equal(ctl('clock', 'advance', '870s').status, 0);
+    await sweeperRounds();
+    assert.equal(sql1(stage), 'reserved', 'held 14.5 minutes after the booking');
+    assert.equal(taken(), '1');
+    // A minute later the hold is over and the sweeper frees the place.
+    assert.equal(ctl('clock', 'advance', '60s').status, 0);
+    assert.ok(await waitForSql(stage, 'details_done'));
+    assert.equal(taken(), '0');
     const after = await client.get('/api/v1/application');
     assert.equal(after.json.application.next, 'appointment', 'choose again');
     assert.equal(after.json.application.appointment, null);
   } finally {
-    ctl('clock', 'reset');
+    await resetClock();
   }
 });
 
@@ -284,11 +326,10 @@ test('booking refusals: unsuitable office, full shift, cooldown after a no-show,
   const c = await readyCitizen();
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: full, date, shift: 'morning' }), 409, 'SLOT_FULL');
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date: '1390/01/01', shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
-  const friday = nextWorkingDay(day, [6]);
+  const friday = nextWorkingDay(day, [6]);   // the office works Saturday to Thursday
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date: jalali(friday), shift: 'morning' }), 422, 'OFFICE_NOT_SUITABLE');
   await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'night' }), 400, 'FIELD_INVALID');
-  const now = await serverNow();
-  sql(`UPDATE application SET no_show_until = ${q(gdate(new Date(now.getTime() + 3 * DAY)))} WHERE national_id = ${q(c.person.nid)}`);
+  sql(`UPDATE application SET no_show_until = ${q(addDays(await today(), 3))} WHERE national_id = ${q(c.person.nid)}`);
   const cool = await refused(() => c.client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'morning' }), 409, 'NO_SHOW_COOLDOWN');
   assert.match(cool.json.error.message, /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/, 'the date, in Persian digits');
   const fresh = makePerson();
@@ -318,20 +359,36 @@ test('200 citizens racing for the last 5 places of one shift get exactly 5', { t
   assert.equal(sql1(`SELECT COUNT(*) FROM application WHERE office_id = ${office}`), '5');
 });
 
-test('moving a held appointment frees the old place; choosing the same one renews the hold', async () => {
+test('choosing the same place again renews the 15-minute hold; moving frees the old place', async () => {
   const city = newCityCode();
   const o1 = makeOffice({ cityCode: city, morning: 2 });
   const o2 = makeOffice({ cityCode: city, morning: 2 });
   const date = jalali(await bookingDay(4));
-  const { client } = await readyCitizen();
-  await client.post('/api/v1/application/appointment', { office_id: o1, date, shift: 'morning' });
-  const again = await client.post('/api/v1/application/appointment', { office_id: o1, date, shift: 'morning' });
-  assert.equal(again.status, 200);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o1} AND shift = 'morning'`), '1');
-  const moved = await client.post('/api/v1/application/appointment', { office_id: o2, date, shift: 'morning' });
-  assert.equal(moved.status, 200);
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o1} AND shift = 'morning'`), '0');
-  assert.equal(sql1(`SELECT taken FROM slot WHERE office_id = ${o2} AND shift = 'morning'`), '1');
+  const { person, client } = await readyCitizen();
+  const book = (office) => client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  const taken = (office) => sql1(`SELECT taken FROM slot WHERE office_id = ${office} AND shift = 'morning'`);
+  let t = await serverNow();
+  const first = heldFor(await book(o1), t, await serverNow());
+  try {
+    // Ten minutes later the citizen chooses the same place: a new 15 minutes
+    // from now, and still one place taken.
+    assert.equal(ctl('clock', 'advance', '600s').status, 0);
+    t = await serverNow();
+    const renewed = heldFor(await book(o1), t, await serverNow());
+    assert.ok(renewed - first >= 600000 - 1000, 'the hold moved on by the ten minutes');
+    assert.equal(taken(o1), '1');
+    // Past the first hold's end, within the renewed one: still held.
+    assert.equal(ctl('clock', 'advance', '600s').status, 0);
+    await sweeperRounds();
+    assert.equal(sql1(`SELECT stage FROM application WHERE national_id = ${q(person.nid)}`), 'reserved');
+    assert.equal(taken(o1), '1');
+    const moved = await book(o2);
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(taken(o1), '0');
+    assert.equal(taken(o2), '1');
+  } finally {
+    await resetClock();
+  }
 });
 
 // ------------------------------------------------------------------ the operations matrix and scenarios
@@ -365,7 +422,7 @@ test('scenario: session expired after 20 idle minutes; logging in again continue
   const date = jalali(await bookingDay(4));
   const { person, client } = await readyCitizen();
   await client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'evening' });
-  ctl('clock', 'advance', '21m');
+  assert.equal(ctl('clock', 'advance', '21m').status, 0);
   try {
     const r = await client.get('/api/v1/application');
     assert.equal(code(r), 'SESSION_EXPIRED');
@@ -375,7 +432,7 @@ test('scenario: session expired after 20 idle minutes; logging in again continue
     assert.equal(again.json.next, 'appointment');
     assert.equal(again.json.application.details.mother_name, 'زهرا');
   } finally {
-    ctl('clock', 'reset');
+    await resetClock();
   }
 });
 
@@ -402,7 +459,8 @@ test('scenario: city changed after completion: the delivery office moves until p
   assert.deepEqual(list.json.rows.map((r) => r.office_id), [post], 'only offices that deliver cards');
   const { person, client } = await readyCitizen();
   sql(`UPDATE application SET stage = 'completion_done' WHERE national_id = ${q(person.nid)}`);
-  await refused(() => client.post('/api/v1/application/appointment', { office_id: plain, date: jalali(new Date()), shift: 'morning' }), 409, 'OPERATION_NOT_ALLOWED');
+  const date = jalali(await bookingDay(1));
+  await refused(() => client.post('/api/v1/application/appointment', { office_id: plain, date, shift: 'morning' }), 409, 'OPERATION_NOT_ALLOWED');
   await refused(() => client.put('/api/v1/application/delivery-office', { office_id: plain }), 422, 'OFFICE_NOT_SUITABLE');
   const r = await client.put('/api/v1/application/delivery-office', { office_id: post });
   assert.equal(r.status, 200, r.text);
@@ -424,12 +482,40 @@ test('a new tab: GET /api/v1/application returns the session\'s CSRF token', asy
   void again;
 });
 
-test('every state-changing registration request needs the session\'s CSRF token', async () => {
+test('every state-changing registration route refuses a missing, a forged or another session\'s CSRF token', async () => {
   const { person, client } = await readyCitizen();
-  const forged = { headers: { 'x-csrf-token': 'forged' } };
-  await refused(() => client.put('/api/v1/application/mobile', { mobile: '09120000000' }, forged), 403, 'CSRF_FAILED');
-  await refused(() => client.put('/api/v1/application/details', { birth_date_solar: person.birth }, forged), 403, 'CSRF_FAILED');
-  await refused(() => client.post('/api/v1/application/appointment', { office_id: 1, date: '1405/01/01', shift: 'morning' }, forged), 403, 'CSRF_FAILED');
+  const other = await readyCitizen();
+  const city = newCityCode();
+  const office = makeOffice({ cityCode: city });
+  const post = makeOffice({ cityCode: city, type: 'post', caps: { delivers_cards: 1 } });
+  const date = jalali(await bookingDay(4));
+  // The seven routes of the registration plugin that change something, each
+  // with a body it would accept from this citizen (or refuse for another
+  // reason than CSRF, which is checked first).
+  const routes = [
+    ['PUT', '/api/v1/application/details', { birth_date_solar: person.birth, gender: person.gender, religion: 'islam', mother_name: 'مریم', mobile: '09120000000' }],
+    ['PUT', '/api/v1/application/needs', { can_leave_home: true, can_climb_stairs: true, pupils_visible: true, fingers_intact: true }],
+    ['PUT', '/api/v1/application/mobile', { mobile: '09120000000' }],
+    ['POST', '/api/v1/application/appointment', { office_id: office, date, shift: 'morning' }],
+    ['POST', '/api/v1/application/receipt/email', { email: 'citizen@example.ir' }],
+    ['PUT', '/api/v1/application/delivery-office', { office_id: post }],
+    ['DELETE', '/api/v1/session', undefined],
+  ];
+  const tokens = {
+    missing: { csrf: false },
+    forged: { headers: { 'x-csrf-token': 'forged' } },
+    'another session\'s': { headers: { 'x-csrf-token': other.client.csrf } },
+  };
+  for (const [method, path, json] of routes) {
+    for (const [what, opts] of Object.entries(tokens)) {
+      await refused(() => client.request(method, path, { ...opts, json }), 403, 'CSRF_FAILED', `${method} ${path} with a ${what} token`);
+    }
+  }
+  // None of it ended the session or changed the application.
+  const a = await client.get('/api/v1/application');
+  assert.equal(a.status, 200, 'the refused logout left the session alone');
+  assert.equal(a.json.application.details.mother_name, 'زهرا');
+  assert.equal(a.json.application.appointment, null);
 });
 
 test('logout ends the session', async () => {

@@ -1,14 +1,16 @@
 // Receipts (SPEC §3.6, §3.9): JSON, a printable HTML document, a PDF with
 // shaped Persian text and a QR code, e-mail through the SMTP sink, and the
 // public check of a receipt's QR payload.
+// expect: 6 tests
+// date-sensitive: tests/run runs this file again with crsd's clock at 00:30 and 23:30 Tehran
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, before } from 'node:test';
 import { api, waitFor, mails, STACK_DIR } from '../lib/stack.mjs';
 import {
-  DAY, jalali, serverNow, nextWorkingDay, makeOffice, newCityCode, readyCitizen,
+  jalali, bookingDay, makeOffice, newCityCode, readyCitizen,
 } from '../lib/citizens.mjs';
 import { openBank, press, deliver } from '../lib/bank.mjs';
 
@@ -16,24 +18,35 @@ let paid;
 
 before(async () => {
   const office = makeOffice({ cityCode: newCityCode(), name: 'اداره ثبت احوال <مراغه>' });
-  const now = await serverNow();
-  const date = jalali(nextWorkingDay(new Date(now.getTime() + 4 * DAY)));
+  const date = jalali(await bookingDay(4));
   const c = await readyCitizen({ birth: '1369/03/19', gender: 'female' });
   await c.client.put('/api/v1/application/details', {
     birth_date_solar: '1369/03/19', birth_date_lunar: '1410/11/15', gender: 'female',
     religion: 'islam', mother_name: 'زهرا', mobile: '09141234567',
   });
-  await c.client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  const b = await c.client.post('/api/v1/application/appointment', { office_id: office, date, shift: 'morning' });
+  assert.equal(b.status, 200, b.text);
   const p = await c.client.post('/api/v1/payments', { gateway: 'sadad' });
+  assert.equal(p.status, 201, p.text);
   await deliver(await press(await openBank(p.json.redirect), 'pay'));
   paid = { ...c, date };
 });
+
+/** The codes zbarimg reads in an image. zbarimg (Debian zbar-tools) is in the
+ *  stack's package list: without it the check fails, it is never skipped. */
+function readQr(png) {
+  const r = spawnSync('zbarimg', ['-q', '--raw', png], { encoding: 'utf8' });
+  if (r.error) assert.fail(`zbarimg: ${r.error.code === 'ENOENT' ? 'not installed (Debian zbar-tools; ./stack up installs it)' : r.error.message}`);
+  assert.equal(r.status, 0, `zbarimg found no code in ${png} (${r.status}): ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean);
+}
 
 test('receipt as JSON: the application, names from the registry, a signed QR payload, the prerequisites', async () => {
   const r = await paid.client.get('/api/v1/application/receipt');
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.application.tracking_code, /^\d{9}$/);
   assert.equal(r.json.application.details.birth_date_lunar, '1410/11/15');
+  assert.equal(r.json.application.appointment.date, paid.date, 'the day the citizen chose');
   assert.match(r.json.qr_payload, new RegExp(`^CRS1\\.${r.json.application.tracking_code}\\.\\d+\\.[0-9a-f]{24}$`));
   assert.match(r.json.prerequisites, /شناسنامه/);
   assert.equal(r.json.qr_url, `${r.json.verify_url}?q=${r.json.qr_payload}`, 'a camera opens the check');
@@ -55,7 +68,7 @@ test('receipt as a standalone printable HTML document: escaped, RTL, Persian dig
   assert.match(r.text, /خرداد ۱۳۶۹/);
 });
 
-test('receipt as PDF: a valid document that pdftoppm renders; the PNG is kept as an artifact', async () => {
+test('receipt as PDF: a valid document that pdftoppm renders, whose QR code opens the receipt check', async () => {
   const res = await fetch(`${process.env.CRS_URL || 'http://127.0.0.1:8080'}/api/v1/application/receipt?format=pdf`, {
     headers: { cookie: `crs_session=${paid.client.session}` },
   });
@@ -73,6 +86,19 @@ test('receipt as PDF: a valid document that pdftoppm renders; the PNG is kept as
   assert.ok(png.length > 20000, 'a page with content');
   const text = execFileSync('pdftotext', [path.join(dir, 'receipt.pdf'), '-'], { encoding: 'utf8' });
   assert.match(text, /رسید/);
+  // What a phone's camera reads on the page: the check's address with the
+  // signed payload, and that address says the receipt is genuine.
+  execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', path.join(dir, 'receipt.pdf'), path.join(dir, 'receipt-150dpi')]);
+  const rc = (await paid.client.get('/api/v1/application/receipt')).json;
+  const codes = readQr(path.join(dir, 'receipt-150dpi.png'));
+  assert.equal(codes.length, 1, `one code on the page: ${codes}`);
+  // The payload carries the receipt's issue time, so this document's differs
+  // from the one a later request signs: same form, same check.
+  const escaped = rc.verify_url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  assert.match(codes[0], new RegExp(`^${escaped}\\?q=CRS1\\.${rc.application.tracking_code}\\.\\d+\\.[0-9a-f]{24}$`));
+  const check = await api('GET', `/api/v1/receipt-verify?${new URL(codes[0]).searchParams}`);
+  assert.equal(check.json.valid, true, check.text);
+  assert.equal(check.json.tracking_code, rc.application.tracking_code);
 });
 
 test('the receipt by e-mail: a PDF attachment and a text body reach the SMTP sink', async () => {

@@ -1,6 +1,7 @@
 // Limits counted in the database (issue 13): failed first pages per national
 // ID, receipt e-mails per application. Each limit is pinned: one more than
 // allowed is refused with a Persian 429, and the window's end lifts it.
+// expect: 2 tests
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ctl, sql1, q, Client, captcha } from '../lib/stack.mjs';

@@ -1,6 +1,7 @@
 // Payments (SPEC §4, gateways.md): both banks' real protocols through the
 // strict simulators, every failure path and pitfall, the reconciler after a
 // crash, and a gateway disabled while payments are at the bank.
+// expect: 18 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { admin, ctl, sql, sql1, q, sms, waitFor, Client } from '../lib/stack.mjs';
@@ -115,7 +116,7 @@ test('parsian: a second confirm answering success again marks nothing paid twice
     assert.equal(payRow(p.payment_id).state, 'verified');
     const [after] = (await simOrders('parsian', `?order_id=${p.order_id}`)).orders;
     assert.equal(after.verify_count, 1, 'a verified payment is never confirmed again');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = (SELECT application_id FROM payment WHERE id = ${p.payment_id}) AND state = 'verified'`), '1');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = (SELECT subject_id FROM payment WHERE id = ${p.payment_id}) AND state = 'verified'`), '1');
   } finally {
     ctl('clock', 'reset');
   }
@@ -224,6 +225,7 @@ test('crsd killed during the verify: no payment lost, none paid twice', { timeou
   const { client } = await reserved();
   const p = await startPayment(client, 'sadad');
   const cb = await press(await openBank(p.redirect), 'pay');
+  const order = async () => (await simOrders('sadad', `?order_id=${p.order_id}`)).orders[0];
   await simMode('sadad', { order_id: Number(p.order_id), mode: 'slow_verify' });
   const pending = deliver(cb).catch(() => null);
   await sleep(1000);
@@ -232,12 +234,30 @@ test('crsd killed during the verify: no payment lost, none paid twice', { timeou
   while (alive(pid)) await sleep(50);
   await pending;
   stackUp();
+  // The dead crsd's verify still reaches the bank (slow_verify answers after
+  // 3 s): the bank has the money confirmed, CRS has not recorded it.
+  await waitFor(async () => (await order()).verify_count === 1, 10000, { message: 'the dead crsd\'s verify at the bank' });
+  assert.equal((await order()).state, 'verified');
+  assert.equal(payRow(p.payment_id).state, 'redirected');
+  // The browser retries the callback, twice at once. The dead process's
+  // claim is still fresh, so neither verifies: one verify at a time per payment.
+  for (const r of await Promise.all([deliver(cb), deliver(cb)])) assert.equal(r.status, 303);
+  assert.equal((await order()).verify_count, 1, 'no verify while the dead crsd\'s claim is fresh');
   await simMode('sadad', { order_id: Number(p.order_id), mode: [] });
   // The verify claim of the dead process goes stale after two minutes.
   ctl('clock', 'advance', '3m');
   try {
     await waitState(p.payment_id, 'verified', 40000);
-    assert.equal((await app(client)).stage, 'paid');
+    await sleep(6000);   // one more reconciler round (every 5 s): it must leave the payment alone
+    const appId = sql1(`SELECT application_id FROM payment WHERE id = ${p.payment_id}`);
+    assert.equal((await order()).verify_count, 2, 'the dead crsd\'s verify and one by the reconciler, no third');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = ${appId}`), '1', 'one payment row');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = ${appId} AND state = 'verified'`), '1');
+    assert.equal(payRow(p.payment_id).reference, (await order()).rrn, 'the bank\'s reference recorded');
+    const a = await app(client);
+    assert.equal(a.stage, 'paid');
+    assert.match(a.tracking_code, /^\d{9}$/);
+    assert.equal(sql1(`SELECT COUNT(*) FROM notification_outbox WHERE body LIKE ${q('%' + a.tracking_code + '%')}`), '1', 'one "paid" SMS');
   } finally {
     ctl('clock', 'reset');
   }
@@ -277,7 +297,7 @@ test('a success after the hold ran out keeps the money: paid_no_slot, choose aga
     assert.equal(b.status, 200, b.text);
     assert.equal(b.json.application.stage, 'paid');
     assert.equal(b.json.application.next, 'receipt');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = (SELECT id FROM application WHERE national_id = ${q(person.nid)})`), '1', 'no second payment');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = (SELECT id FROM application WHERE national_id = ${q(person.nid)})`), '1', 'no second payment');
   } finally {
     ctl('clock', 'reset');
   }

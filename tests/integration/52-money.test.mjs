@@ -3,6 +3,7 @@
 // is reversed, left to the bank's automatic refund, or queued for an
 // operator; a failure callback is never trusted; attempts are bounded; a
 // crash during token requests leaves nothing stuck.
+// expect: 9 tests
 import assert from 'node:assert/strict';
 import { test, before } from 'node:test';
 import { admin, ctl, sql, sql1, api } from '../lib/stack.mjs';
@@ -30,7 +31,7 @@ async function bankOrder(gw, orderId) {
 /** The money invariant for one application: exactly `kept` payments verified in
  *  CRS, and every order the bank settled is either that one or in the refund queue. */
 async function assertMoneyKeptOnce(appId, kept = 1) {
-  const rows = sql(`SELECT id, gateway, order_id, state FROM payment WHERE application_id = ${appId}`);
+  const rows = sql(`SELECT id, gateway, order_id, state FROM payment WHERE subject_id = ${appId}`);
   const verified = rows.filter((r) => r[3] === 'verified');
   assert.equal(verified.length, kept, `verified payments of application ${appId}: ${JSON.stringify(rows)}`);
   const queued = new Set(sql(`SELECT payment_id FROM payment_refund WHERE payment_id IN (${rows.map((r) => r[0]).join(',')})`).map((r) => r[0]));
@@ -42,7 +43,7 @@ async function assertMoneyKeptOnce(appId, kept = 1) {
 }
 
 function appIdOf(paymentId) {
-  return sql1(`SELECT application_id FROM payment WHERE id = ${paymentId}`);
+  return sql1(`SELECT subject_id FROM payment WHERE id = ${paymentId}`);
 }
 
 // ------------------------------------------------------------------ 1. two tabs
@@ -174,7 +175,7 @@ test('attempts are bounded: 30 at once for one place open 3 bank tokens, the res
     assert.match(r.json.error.message, /[\u0600-\u06FF]/);
   }
   const appId = appIdOf(created[0].json.payment_id);
-  assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = ${appId}`), '3');
+  assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = ${appId}`), '3');
   // Cancelled at the bank, they no longer count as open; the day's count still grows.
   let made = 3;
   for (const r of created) await deliver(await press(await openBank(r.json.redirect), 'cancel'));

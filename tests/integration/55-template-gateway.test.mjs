@@ -2,6 +2,7 @@
 // template gateway plugin is built out of tree against the installed SDK
 // with its own Makefile, installed atomically, loaded into the running crsd
 // with crsctl, and a citizen pays through it at the demo bank.
+// expect: 1 test
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -20,6 +20,7 @@
 //
 // CRS_CHAOS_SEED reproduces the citizens' choices (not the timing);
 // CRS_CHAOS_SECONDS changes the length of the load (default 60).
+// expect: 1 test
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import { execFile, spawn } from 'node:child_process';
@@ -434,7 +435,7 @@ async function chaos(start) {
     if (wait > 0) await sleep(wait);
     try {   // how far the citizens are when it strikes
       const [[n, v, o]] = await sqlAsync(`SELECT COUNT(*), COALESCE(SUM(state = 'verified'), 0),
-          COALESCE(SUM(state IN ('created', 'redirected')), 0) FROM payment WHERE application_id IN (${MINE})`);
+          COALESCE(SUM(state IN ('created', 'redirected')), 0) FROM payment WHERE subject_id IN (${MINE})`);
       timeline.push(`${Math.round((Date.now() - start) / 1000)} s ${what}: ${n} payments, ${v} verified, ${o} open`);
     } catch { timeline.push(`${Math.round((Date.now() - start) / 1000)} s ${what}`); }
     if (what === 'crsd') await killCrsd();
@@ -469,7 +470,7 @@ test('chaos: 20 citizens for a minute, crsd killed five times and MariaDB once: 
   // the bank took while the browser never came back is a success after both.
   assert.equal(ctl('clock', 'advance', '22m').status, 0);
   const open = () => Number(sql1(`SELECT COUNT(*) FROM payment WHERE state IN ('created', 'redirected')
-                                   AND application_id IN (${MINE})`));
+                                   AND subject_id IN (${MINE})`));
   const settleEnd = Date.now() + 180000;
   while (open() > 0 && Date.now() < settleEnd) await sleep(1000);
   const stillOpen = open();
@@ -485,11 +486,11 @@ test('chaos: 20 citizens for a minute, crsd killed five times and MariaDB once: 
 
   // ---- the invariants
   const bad = [];
-  const payments = sql(`SELECT p.id, p.application_id, p.gateway, p.order_id, p.amount_rial, p.state, p.reference
-                        FROM payment p WHERE p.application_id IN (${MINE}) ORDER BY p.id`)
+  const payments = sql(`SELECT p.id, p.subject_id, p.gateway, p.order_id, p.amount_rial, p.state, p.reference
+                        FROM payment p WHERE p.subject_id IN (${MINE}) ORDER BY p.id`)
     .map(([id, app, gw, order, amount, state, reference]) => ({ id, app, gw, order, amount: Number(amount), state, reference }));
   const refunds = REFUND_TABLE
-    ? new Map(sql(`SELECT payment_id, id, reason FROM payment_refund WHERE payment_id IN (SELECT id FROM payment WHERE application_id IN (${MINE}))`)
+    ? new Map(sql(`SELECT payment_id, id, reason FROM payment_refund WHERE payment_id IN (SELECT id FROM payment WHERE subject_id IN (${MINE}))`)
       .map(([pid, id, reason]) => [pid, { id, reason }]))
     : new Map();
   const orders = {};

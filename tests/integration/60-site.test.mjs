@@ -2,19 +2,20 @@
 // playwright-core (never a downloaded browser). The whole journey of SPEC §3 through the
 // pages, errors shown next to their fields, a cancelled payment, the public receipt check,
 // the status page, a slot taken meanwhile, and editing details after paying. Every page is
-// checked for script errors and CSP violations. Screenshots: tests/artifacts/site-*.png.
+// checked for script errors and CSP violations. Screenshots: $CRS_STACK_DIR/artifacts/site-*.png.
+// expect: 7 tests
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { BASE, REPO, admin, sql, sql1, q, mails, waitFor } from '../lib/stack.mjs';
+import { BASE, STACK_DIR, admin, sql, sql1, q, mails, waitFor } from '../lib/stack.mjs';
 import {
   DAY, jalali, serverNow, nextWorkingDay, makePerson, makeOffice, newCityCode, readyCitizen,
 } from '../lib/citizens.mjs';
 import { openBank, press, deliver } from '../lib/bank.mjs';
 
-const ART = path.join(REPO, 'tests', 'artifacts');
+const ART = path.join(STACK_DIR, 'artifacts');
 const FA = '۰۱۲۳۴۵۶۷۸۹';
 const fa = (s) => String(s).replace(/[0-9]/g, (d) => FA[d]);
 

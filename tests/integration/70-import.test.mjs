@@ -3,6 +3,7 @@
 // a bad row or a failed write leaves nothing behind; an imported citizen then uses the site
 // like anyone else. The tool runs against the stack's database with its crsd.conf; under
 // ASan it must be leak-free.
+// expect: 7 tests
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -1,5 +1,6 @@
 // Build bars: `make distcheck` passes, and valgrind finds no leak in a plain
 // (non-sanitizer) crsd over 1,000 mixed requests served through nginx.
+// expect: 2 tests
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';

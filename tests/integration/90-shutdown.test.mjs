@@ -1,5 +1,6 @@
 // Graceful shutdown: SIGTERM lets requests in flight finish, then crsd exits;
 // `./stack up` brings it back.
+// expect: 1 test
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { admin, api } from '../lib/stack.mjs';

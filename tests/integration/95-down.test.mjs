@@ -1,5 +1,6 @@
 // Last: `./stack down` stops everything the stack started. Afterwards no
 // process mentions the stack's directory and none of its ports answers.
+// expect: 1 test
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

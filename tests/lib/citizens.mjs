@@ -3,17 +3,24 @@
 // each test controls exactly what the civil registry says.
 import crypto from 'node:crypto';
 import { Client, admin, sql, sql1, q } from './stack.mjs';
+import { DAY, tehranDay, addDays, weekday, dayOfJalali } from './tehran.mjs';
 
 // ------------------------------------------------------------------ calendar
+// Dates are Tehran civil days (tehran.mjs): 'YYYY-MM-DD' strings, never the
+// UTC date of an instant.
 
-const persian = new Intl.DateTimeFormat('en-US-u-ca-persian-nu-latn', {
-  year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Tehran',
-});
+export {
+  DAY, tehranDay, addDays, weekday, jalali, dayOfJalali, tehranInstant, asciiDigits, addWorkingHours,
+} from './tehran.mjs';
 
-/** Jalali 'YYYY/MM/DD' of a Date (Tehran). */
-export function jalali(date) {
-  const p = Object.fromEntries(persian.formatToParts(date).map((x) => [x.type, x.value]));
-  return `${p.year}/${p.month}/${p.day}`;
+/** Kept for callers of the old helpers, now in Tehran: the civil day of an
+ *  instant (it was the UTC date, another day between 00:00 and 03:30 Tehran). */
+export const gdate = tehranDay;
+
+/** Kept for callers of the old helpers: noon UTC (15:30 in Tehran) of the day
+ *  of a Jalali date, an instant whose Tehran day is that day. */
+export function fromJalali(j) {
+  return new Date(`${dayOfJalali(j)}T12:00:00Z`);
 }
 
 /** crsd's "now" (the test clock). */
@@ -22,32 +29,58 @@ export async function serverNow() {
   return new Date(r.json.now);
 }
 
-export const DAY = 86400000;
-
-/** Gregorian 'YYYY-MM-DD' (UTC date of a Date). */
-export function gdate(date) {
-  return date.toISOString().slice(0, 10);
+/** crsd's Tehran civil day. */
+export async function today() {
+  return tehranDay(await serverNow());
 }
 
-/** The Gregorian date (noon UTC) of a Jalali 'YYYY/MM/DD', found by search. */
-export function fromJalali(j) {
-  const [y] = j.split('/').map(Number);
-  // Farvardin 1 of year y is around 21 March of y + 621.
-  let d = new Date(Date.UTC(y + 621, 2, 10, 12));
-  for (let i = 0; i < 400; i++, d = new Date(d.getTime() + DAY)) {
-    if (jalali(d) === j) return d;
-  }
-  throw new Error(`no Gregorian day for ${j}`);
+/** The national holidays in the database, as a Set of days. */
+export function holidays() {
+  return new Set(sql('SELECT day FROM holiday').map((r) => r[0]));
 }
 
-/** The next day on or after `from` whose Tehran weekday is in `days`
- *  (0 = Saturday … 6 = Friday) and that is not a holiday in the database. */
+/** The first day on or after `from` (a day, or an instant's Tehran day) whose
+ *  weekday is in `days` (0 = Saturday … 6 = Friday) and that is no holiday.
+ *  A day in, a day out; an instant in, the instant that many days later out
+ *  (its Tehran day is that day), for callers that go on counting in instants. */
 export function nextWorkingDay(from, days = [0, 1, 2, 3, 4]) {
-  const holidays = new Set(sql('SELECT day FROM holiday').map((r) => r[0]));
-  for (let d = new Date(from); ; d = new Date(d.getTime() + DAY)) {
-    const wd = (d.getUTCDay() + 1) % 7;           // JS: 0 = Sunday
-    if (days.includes(wd) && !holidays.has(gdate(d))) return d;
+  const off = holidays();
+  let d = tehranDay(from);
+  let n = 0;
+  while (!days.includes(weekday(d)) || off.has(d)) {
+    d = addDays(d, 1);
+    n++;
   }
+  return from instanceof Date ? new Date(from.getTime() + n * DAY) : d;
+}
+
+/** A working day at least `offsetDays` after crsd's today. */
+export async function bookingDay(offsetDays = 3) {
+  return nextWorkingDay(addDays(await today(), offsetDays));
+}
+
+/** An instant for a DATETIME column: crsd stores instants in UTC (only civil
+ *  days, DATE columns, are Tehran's). */
+export function sqlInstant(instant) {
+  return instant.toISOString().slice(0, 23).replace('T', ' ');
+}
+
+/** Puts crsd's clock back where this run of the file started it: real time,
+ *  or, when tests/run runs the file with the clock at a chosen Tehran time
+ *  (CRS_TEST_CLOCK_OFFSET_MS), that time plus what has elapsed since. */
+export async function resetClock() {
+  const offset = process.env.CRS_TEST_CLOCK_OFFSET_MS;
+  const body = offset ? { set: new Date(Date.now() + Number(offset)).toISOString() } : { reset: true };
+  const r = await admin('POST', '/admin/v1/clock', body);
+  if (r.status !== 200) throw new Error(`clock ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Sets crsd's clock to an instant. */
+export async function setClock(instant) {
+  const r = await admin('POST', '/admin/v1/clock', { set: instant.toISOString() });
+  if (r.status !== 200) throw new Error(`clock set ${instant.toISOString()}: ${r.status} ${r.text}`);
+  return r.json;
 }
 
 // ------------------------------------------------------------------ national IDs
@@ -78,11 +111,11 @@ export function makePerson({
   birth = '1369/03/19', gender = 'male', alive = 1, serial = newSerial(),
   prevSerial = null, serialChangedAt = null, nid = newNationalId(),
 } = {}) {
-  const g = gdate(fromJalali(birth));
+  const g = dayOfJalali(birth);
   sql(`INSERT INTO registry_person (national_id, serial, prev_serial, serial_changed_at,
          first_name, last_name, father_name, birth_date, gender, birth_province, alive)
        VALUES (${q(nid)}, ${q(serial)}, ${prevSerial ? q(prevSerial) : 'NULL'},
-         ${serialChangedAt ? q(serialChangedAt.toISOString().slice(0, 23).replace('T', ' ')) : 'NULL'},
+         ${serialChangedAt ? q(sqlInstant(serialChangedAt)) : 'NULL'},
          'علی', 'آزمون', 'حسن', ${q(g)}, ${q(gender)}, 'آذربایجان شرقی', ${alive ? 1 : 0})`);
   return { nid, serial, birth, gender };
 }

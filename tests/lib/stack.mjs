@@ -60,7 +60,8 @@ export function setCookies(headers) {
 }
 
 /** A citizen's browser: keeps cookies (crs_session) and the csrf token, and sends
- *  X-CSRF-Token on every state-changing request. */
+ *  X-CSRF-Token on every state-changing request (unless the request's options say
+ *  `csrf: false`, or bring their own x-csrf-token header). */
 export class Client {
   constructor() {
     this.cookies = new Map();
@@ -73,7 +74,8 @@ export class Client {
 
   async request(method, urlPath, opts = {}) {
     const headers = { ...(opts.headers || {}) };
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) && this.csrf && !('x-csrf-token' in headers)) {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) && this.csrf && opts.csrf !== false &&
+      !('x-csrf-token' in headers)) {
       headers['x-csrf-token'] = this.csrf;
     }
     const res = await api(method, urlPath, { ...opts, headers, cookies: opts.cookies ?? this.cookies });

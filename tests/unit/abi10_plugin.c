@@ -7,27 +7,7 @@
 
 #include "abi10_plugin.h"
 
-static int h(struct crs_req *req, void *inst)
-{
-	(void)req;
-	(void)inst;
-	return CRS_HANDLED;
-}
-
-static int init(const struct crs_api *api, struct crs_plugin_ctx *pctx, void **inst,
-                struct crs_err *err)
-{
-	(void)api;
-	(void)pctx;
-	(void)err;
-	*inst = NULL;
-	return CRS_OK;
-}
-
-static void destroy(void *inst)
-{
-	(void)inst;
-}
+#include "abi_stubs.h"
 
 static const struct crs_route routes[] = {
 	{ "GET", "/api/v1/t10/a", h, 0, CRS_AUTH_NONE, NULL },

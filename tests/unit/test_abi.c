@@ -10,27 +10,7 @@
 
 #include <string.h>
 
-static int h(struct crs_req *req, void *inst)
-{
-	(void)req;
-	(void)inst;
-	return CRS_HANDLED;
-}
-
-static int init(const struct crs_api *api, struct crs_plugin_ctx *pctx, void **inst,
-                struct crs_err *err)
-{
-	(void)api;
-	(void)pctx;
-	(void)err;
-	*inst = NULL;
-	return CRS_OK;
-}
-
-static void destroy(void *inst)
-{
-	(void)inst;
-}
+#include "abi_stubs.h"
 
 static const struct crs_route routes11[] = {
 	CRS_ROUTE_DEF("GET", "/api/v1/t11/a", h, 0, CRS_AUTH_NONE, NULL),

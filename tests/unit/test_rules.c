@@ -1,92 +1,12 @@
 /*
- * Unit tests of the registration rules: routing table of SPEC §3.1, the
- * operations matrix of §3.7 and the office ranking of §3.4.
+ * Unit tests of the registration rules: nearness and the office ranking of
+ * SPEC §3.4 (the routing table and the operations matrix are the core's:
+ * tests/unit/test_life.c).
  */
 #include "rules.h"
 #include "unit.h"
 
 #include <string.h>
-
-static struct app_facts facts(enum stage s, int details, int needs, int paid)
-{
-	struct app_facts f = { s, details, needs, paid };
-
-	return f;
-}
-
-static void test_next(void)
-{
-	struct app_facts f;
-
-	f = facts(STAGE_ENTERED, 0, 0, 0);
-	CHECK_STR(next_name(next_page(&f)), "details");
-	f = facts(STAGE_ENTERED, 1, 0, 0);
-	CHECK_STR(next_name(next_page(&f)), "details");
-	f = facts(STAGE_DETAILS_DONE, 1, 1, 0);
-	CHECK_STR(next_name(next_page(&f)), "appointment");
-	f = facts(STAGE_RESERVED, 1, 1, 0);
-	CHECK_STR(next_name(next_page(&f)), "confirm");
-	f = facts(STAGE_PAID, 1, 1, 1);
-	CHECK_STR(next_name(next_page(&f)), "receipt");
-	f = facts(STAGE_PAID_NO_SLOT, 1, 1, 1);
-	CHECK_STR(next_name(next_page(&f)), "appointment");
-	for (int s = STAGE_COMPLETION_STARTED; s < STAGE_COUNT; s++) {
-		f = facts((enum stage)s, 1, 1, 1);
-		CHECK_STR(next_name(next_page(&f)), "status");
-	}
-}
-
-static void test_stage_names(void)
-{
-	for (int s = 0; s < STAGE_COUNT; s++)
-		CHECK_EQ_INT(stage_parse(stage_name((enum stage)s)), s);
-	CHECK_EQ_INT(stage_parse("nope"), -1);
-	CHECK_EQ_INT(stage_parse(NULL), -1);
-}
-
-static void test_operations(void)
-{
-	struct app_facts f;
-	unsigned ops;
-
-	f = facts(STAGE_ENTERED, 0, 0, 0);
-	ops = allowed_operations(&f);
-	CHECK(ops & OP_CHANGE_MOBILE);
-	CHECK(ops & OP_EDIT_DETAILS);
-	CHECK(!(ops & OP_PRINT_RECEIPT));
-	CHECK(!(ops & OP_CHANGE_APPOINTMENT));   /* details first */
-
-	f = facts(STAGE_RESERVED, 1, 1, 0);
-	ops = allowed_operations(&f);
-	CHECK(ops & OP_CHANGE_APPOINTMENT);
-	CHECK(!(ops & (OP_PRINT_RECEIPT | OP_SAVE_RECEIPT | OP_EMAIL_RECEIPT)));
-
-	f = facts(STAGE_PAID, 1, 1, 1);
-	ops = allowed_operations(&f);
-	CHECK(ops & OP_PRINT_RECEIPT);
-	CHECK(ops & OP_SAVE_RECEIPT);
-	CHECK(ops & OP_EMAIL_RECEIPT);
-	CHECK(ops & OP_EDIT_DETAILS);
-	CHECK(ops & OP_CHANGE_APPOINTMENT);
-	CHECK(ops & OP_CHANGE_DELIVERY_OFFICE);
-
-	f = facts(STAGE_COMPLETION_STARTED, 1, 1, 1);
-	ops = allowed_operations(&f);
-	CHECK(!(ops & OP_EDIT_DETAILS));
-	CHECK(!(ops & OP_CHANGE_APPOINTMENT));
-	CHECK(ops & OP_CHANGE_DELIVERY_OFFICE);   /* production not started */
-	CHECK(ops & OP_CHANGE_MOBILE);
-	CHECK(ops & OP_PRINT_RECEIPT);
-
-	f = facts(STAGE_PRODUCTION_STARTED, 1, 1, 1);
-	ops = allowed_operations(&f);
-	CHECK(!(ops & OP_CHANGE_DELIVERY_OFFICE));
-	CHECK(ops & OP_CHANGE_MOBILE);
-
-	CHECK_STR(operation_name(0), "print_receipt");
-	CHECK_STR(operation_name(6), "change_delivery_office");
-	CHECK(operation_name(7) == NULL);
-}
 
 static void test_distance(void)
 {
@@ -153,9 +73,7 @@ static void test_ranking(void)
 
 int main(void)
 {
-	test_next();
-	test_stage_names();
-	test_operations();
+
 	test_distance();
 	test_ranking();
 	return unit_done();
