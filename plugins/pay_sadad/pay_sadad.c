@@ -25,13 +25,17 @@
  *
  * Thread-safe: the instance is read-only after init; every call builds and
  * frees its own JSON objects.  The key is never logged, nor the token.
+ *
+ * This file is the protocol; the JSON over HTTP is in sadad_json, the
+ * LocalDateTime in sadad_time, SignData in sadad_sign and every text a
+ * citizen sees (with the result codes) in messages.h.
  */
-#define _POSIX_C_SOURCE 200809L /* gmtime_r; plugins do not include config.h */
-
 #include <crs/plugin.h>
 
 #include "messages.h"
+#include "sadad_json.h"
 #include "sadad_sign.h"
+#include "sadad_time.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -39,16 +43,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 
 #define URL_MAX 512
 #define MAX_AMOUNT_RIAL INT64_C(1000000000000000) /* 10^15: far above any fee */
-
-enum time_format { TF_PHP, TF_ISO, TF_COMPACT };
 
 struct sadad {
 	const struct crs_api *api;
@@ -61,9 +61,7 @@ struct sadad {
 	char user_agent[128];
 	unsigned char key[SADAD_KEY_LEN];
 	long timeout_ms;
-	int64_t utc_offset_min;
-	int core_tz;                /* use api->tehran_local */
-	enum time_format time_format;
+	struct sadad_clock clock;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -142,186 +140,12 @@ static int url_escape(const char *s, char *out, size_t outsz)
 	return 0;
 }
 
-/* ---- JSON (X6: member names matched case-insensitively) ------------------ */
-
-/* The bank's answer as a JSON object, read by the core's strict reader (a
- * byte-order mark some servers send aside). */
-static struct json_object *json_parse_object(const struct crs_api *api,
-                                             const char *body, size_t len)
-{
-	struct json_object *o = NULL;
-
-	if (!body)
-		return NULL;
-	if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
-		body += 3;
-		len -= 3;
-	}
-	if (api->json_parse(body, len, &o) != CRS_OK)
-		return NULL;
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
-
-static struct json_object *jget(struct json_object *obj, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (json_object_object_get_ex(obj, key, &v))
-		return v;
-	{
-		json_object_object_foreach(obj, k, val) {
-			if (strcasecmp(k, key) == 0)
-				return val;
-		}
-	}
-	return NULL;
-}
-
-/* An integer member given as a JSON integer or as a string of digits (the
- * bank's ResCode is either, §1.5).  0, or -1 when absent or malformed. */
-static int jint(const struct crs_api *api, struct json_object *obj, const char *key,
-                int64_t *out)
-{
-	struct json_object *v = jget(obj, key);
-
-	if (!v)
-		return -1;
-	if (json_object_is_type(v, json_type_int)) {
-		/* The strict reader refused literals beyond int64. */
-		*out = json_object_get_int64(v);
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_string)) {
-		char buf[32];
-		const char *s = json_object_get_string(v);
-
-		while (*s == ' ')
-			s++;
-		snprintf(buf, sizeof(buf), "%s", s);
-		buf[strcspn(buf, " ")] = '\0';
-		return api->parse_i64(buf, out) == CRS_OK ? 0 : -1;
-	}
-	return -1;
-}
-
-/* A string member (numbers are accepted and printed in decimal: the RRN and
- * trace numbers are strings in the models but numbers in some answers).
- * -1 when absent, of another type, or too long for out. */
-static int jstr(struct json_object *obj, const char *key, char *out, size_t outsz)
-{
-	struct json_object *v = jget(obj, key);
-
-	int n;
-
-	if (!v || outsz == 0)
-		return -1;
-	if (json_object_is_type(v, json_type_string))
-		n = snprintf(out, outsz, "%s", json_object_get_string(v));
-	else if (json_object_is_type(v, json_type_int))
-		n = snprintf(out, outsz, "%" PRId64, json_object_get_int64(v));
-	else
-		return -1;
-	if (n < 0 || (size_t)n >= outsz) {
-		out[0] = '\0';   /* never a silently truncated value */
-		return -1;
-	}
-	return 0;
-}
-
 /* Only printable ASCII goes into references (they land in ASCII columns). */
 static void ascii_clean(char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
 			*s = '_';
-}
-
-/* ---- the merchant's local time (pitfall 10) ---------------------------- */
-
-/* Tehran wall-clock time now, from the core's clock: the core's own
- * Tehran conversion when it has one (and no utc_offset_min is configured),
- * else UTC + utc_offset_min (Iran has kept +03:30 all year since 2022). */
-static void tehran_now(const struct sadad *s, struct tm *tm)
-{
-	int64_t now = s->api->now_ms();
-	time_t t;
-
-	if (s->core_tz) {
-		int32_t jdn;
-		int sec;
-		struct crs_ymd g;
-
-		if (s->api->tehran_local(now, &jdn, &sec) == CRS_OK &&
-		    s->api->gregorian_from_jdn(jdn, &g) == CRS_OK && sec >= 0 &&
-		    sec < 86400) {
-			memset(tm, 0, sizeof(*tm));
-			tm->tm_year = g.y - 1900;
-			tm->tm_mon = g.m - 1;
-			tm->tm_mday = g.d;
-			tm->tm_hour = sec / 3600;
-			tm->tm_min = sec / 60 % 60;
-			tm->tm_sec = sec % 60;
-			return;
-		}
-	}
-	t = (time_t)(now / 1000 + s->utc_offset_min * 60);
-	gmtime_r(&t, tm);
-}
-
-static void local_datetime(const struct sadad *s, char *out, size_t outsz)
-{
-	struct tm tm;
-	int h12;
-
-	tehran_now(s, &tm);
-	switch (s->time_format) {
-	case TF_ISO:
-		strftime(out, outsz, "%Y-%m-%dT%H:%M:%S", &tm);
-		break;
-	case TF_COMPACT:
-		strftime(out, outsz, "%Y%m%d%H%M%S", &tm);
-		break;
-	case TF_PHP:
-	default:
-		/* PHP date('m/d/Y g:i:s a'), the official sample's format. */
-		h12 = tm.tm_hour % 12 ? tm.tm_hour % 12 : 12;
-		snprintf(out, outsz, "%02d/%02d/%04d %d:%02d:%02d %s", tm.tm_mon + 1,
-		         tm.tm_mday, tm.tm_year + 1900, h12, tm.tm_min, tm.tm_sec,
-		         tm.tm_hour < 12 ? "am" : "pm");
-		break;
-	}
-}
-
-/* ---- HTTP -------------------------------------------------------------- */
-
-static int post_json(const struct sadad *s, const char *url,
-                     struct json_object *body, struct crs_http_response *rs)
-{
-	struct crs_http_header h[3] = {
-		{ "Content-Type", "application/json; charset=utf-8" },
-		{ "Accept", "application/json" },
-		{ "User-Agent", s->user_agent },
-	};
-	const char *text = json_object_to_json_string_ext(
-		body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	struct crs_http_request rq = {
-		.struct_size = sizeof(rq),
-		.method = "POST",
-		.url = url,
-		.headers = h,
-		.n_headers = s->user_agent[0] ? 3 : 2,
-		.body = text,
-		.body_len = text ? strlen(text) : 0,
-		.timeout_ms = s->timeout_ms,
-	};
-
-	if (!text)
-		return CRS_ENOMEM;
-	return s->api->http_do(&rq, rs);
 }
 
 static int attempt_ok(const struct crs_pay_attempt *a)
@@ -365,7 +189,7 @@ static int sadad_request_token(void *inst, const struct crs_pay_attempt *a,
 		         a->payment_id);
 		return CRS_EFAIL;
 	}
-	local_datetime(s, when, sizeof(when));
+	sadad_local_datetime(s->api, &s->clock, when, sizeof(when));
 	req = json_object_new_object();
 	if (!req)
 		return CRS_ENOMEM;
@@ -377,7 +201,8 @@ static int sadad_request_token(void *inst, const struct crs_pay_attempt *a,
 	json_object_object_add(req, "ReturnUrl", json_object_new_string(a->callback_url));
 	json_object_object_add(req, "SignData", json_object_new_string(sign));
 
-	rc = post_json(s, s->request_url, req, &rs);
+	rc = sadad_json_post(api, s->request_url, s->user_agent, s->timeout_ms,
+	                     req, &rs);
 	json_object_put(req);
 	if (rc == CRS_EUPSTREAM) {
 		api->log(s->pctx, NULL, CRS_LOG_WARN,
@@ -396,8 +221,8 @@ static int sadad_request_token(void *inst, const struct crs_pay_attempt *a,
 	if (rc)
 		return rc;
 
-	res = json_parse_object(s->api, rs.body, rs.body_len);
-	if (!res || jint(s->api, res, "ResCode", &code)) {
+	res = sadad_json_parse(s->api, rs.body, rs.body_len);
+	if (!res || sadad_json_int(s->api, res, "ResCode", &code)) {
 		/* An answer without a result: a client error means the bank did
 		 * not take the request (e.g. a wrong api_prefix); anything else
 		 * may have created a token we cannot see. */
@@ -413,9 +238,9 @@ static int sadad_request_token(void *inst, const struct crs_pay_attempt *a,
 		set_msg(message, message_size, refused ? SM_CONFIG : SM_NO_ANSWER);
 		return refused ? CRS_EUPSTREAM : CRS_EUPSTREAM_AMBIGUOUS;
 	}
-	jstr(res, "Description", desc, sizeof(desc));
+	sadad_json_str(res, "Description", desc, sizeof(desc));
 	if (code == 0) {
-		if (jstr(res, "Token", tok, sizeof(tok)) || !token_ok(tok) ||
+		if (sadad_json_str(res, "Token", tok, sizeof(tok)) || !token_ok(tok) ||
 		    strlen(tok) >= token_size) {
 			api->log(s->pctx, NULL, CRS_LOG_ERROR,
 			         "sadad: PaymentRequest for payment %" PRId64
@@ -558,7 +383,8 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 		return CRS_ENOMEM;
 	json_object_object_add(req, "Token", json_object_new_string(a->token));
 	json_object_object_add(req, "SignData", json_object_new_string(sign));
-	rc = post_json(s, s->verify_url, req, &rs);
+	rc = sadad_json_post(api, s->verify_url, s->user_agent, s->timeout_ms,
+	                     req, &rs);
 	json_object_put(req);
 	if (rc == CRS_EUPSTREAM || rc == CRS_EUPSTREAM_AMBIGUOUS) {
 		/* X9: no answer is "unknown", never "failed". */
@@ -570,8 +396,8 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 	}
 	if (rc)
 		return rc;
-	res = json_parse_object(s->api, rs.body, rs.body_len);
-	if (!res || jint(s->api, res, "ResCode", &code)) {
+	res = sadad_json_parse(s->api, rs.body, rs.body_len);
+	if (!res || sadad_json_int(s->api, res, "ResCode", &code)) {
 		api->log(s->pctx, NULL, CRS_LOG_ERROR,
 		         "sadad: Verify for payment %" PRId64
 		         ": unusable answer (HTTP %ld, %zu bytes); outcome unknown",
@@ -603,18 +429,21 @@ static int sadad_verify(void *inst, const struct crs_pay_attempt *a,
 	if (c->kind == SK_OK || c->kind == SK_VERIFIED_BEFORE) {
 		out->verdict = CRS_PAY_VERIFIED;
 		out->already_done = c->kind == SK_VERIFIED_BEFORE;
-		if (jint(s->api, res, "Amount", &v) == 0 && v > 0 && v <= MAX_AMOUNT_RIAL)
+		if (sadad_json_int(s->api, res, "Amount", &v) == 0 && v > 0 &&
+		    v <= MAX_AMOUNT_RIAL)
 			out->amount_rial = v;
-		if (jstr(res, "RetrivalRefNo", buf, sizeof(buf)) == 0 ||
-		    jstr(res, "RetrievalRefNo", buf, sizeof(buf)) == 0) {
+		if (sadad_json_str(res, "RetrivalRefNo", buf, sizeof(buf)) == 0 ||
+		    sadad_json_str(res, "RetrievalRefNo", buf, sizeof(buf)) == 0) {
 			ascii_clean(buf);
 			snprintf(out->reference, sizeof(out->reference), "%s", buf);
 		}
-		if (jstr(res, "SystemTraceNo", buf, sizeof(buf)) == 0) {
+		if (sadad_json_str(res, "SystemTraceNo", buf, sizeof(buf)) == 0) {
 			ascii_clean(buf);
 			snprintf(out->trace, sizeof(out->trace), "%s", buf);
 		}
-		if (jget(res, "OrderId") && (jint(s->api, res, "OrderId", &v) || v != a->order_id)) {
+		if (sadad_json_get(res, "OrderId") &&
+		    (sadad_json_int(s->api, res, "OrderId", &v) ||
+		     v != a->order_id)) {
 			/* X4: the answer names another order: this token did
 			 * not pay this order.  Never VERIFIED; alert. */
 			api->log(s->pctx, NULL, CRS_LOG_ERROR,
@@ -744,11 +573,11 @@ static int sadad_init(const struct crs_api *api, struct crs_plugin_ctx *pctx,
 		                 "[plugin.pay_sadad] %s must start with '/' and not end "
 		                 "with '/'", "purchase_path");
 	if (strcmp(tf, "php") == 0)
-		s->time_format = TF_PHP;
+		s->clock.format = SADAD_TF_PHP;
 	else if (strcmp(tf, "iso") == 0)
-		s->time_format = TF_ISO;
+		s->clock.format = SADAD_TF_ISO;
 	else if (strcmp(tf, "compact") == 0)
-		s->time_format = TF_COMPACT;
+		s->clock.format = SADAD_TF_COMPACT;
 	else
 		return fail_init(s, err,
 		                 "[plugin.pay_sadad] %s must be php, iso or compact",
@@ -772,8 +601,8 @@ static int sadad_init(const struct crs_api *api, struct crs_plugin_ctx *pctx,
 	    join3(s->purchase_url, sizeof(s->purchase_url), b, purchase, ""))
 		return fail_init(s, err, "[plugin.pay_sadad] %s is too long", "base_url");
 	s->timeout_ms = (long)tmo;
-	s->utc_offset_min = off;
-	s->core_tz = !api->config_get(pctx, "utc_offset_min", NULL) &&
+	s->clock.utc_offset_min = off;
+	s->clock.core_tz = !api->config_get(pctx, "utc_offset_min", NULL) &&
 	             CRS_API_HAS(api, tehran_local) && api->tehran_local &&
 	             CRS_API_HAS(api, gregorian_from_jdn) && api->gregorian_from_jdn;
 	api->log(pctx, NULL, CRS_LOG_INFO,
