@@ -249,10 +249,10 @@ test('crsd killed during the verify: no payment lost, none paid twice', { timeou
   try {
     await waitState(p.payment_id, 'verified', 40000);
     await sleep(6000);   // one more reconciler round (every 5 s): it must leave the payment alone
-    const appId = sql1(`SELECT application_id FROM payment WHERE id = ${p.payment_id}`);
+    const appId = sql1(`SELECT subject_id FROM payment WHERE id = ${p.payment_id}`);
     assert.equal((await order()).verify_count, 2, 'the dead crsd\'s verify and one by the reconciler, no third');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = ${appId}`), '1', 'one payment row');
-    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE application_id = ${appId} AND state = 'verified'`), '1');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = ${appId}`), '1', 'one payment row');
+    assert.equal(sql1(`SELECT COUNT(*) FROM payment WHERE subject_id = ${appId} AND state = 'verified'`), '1');
     assert.equal(payRow(p.payment_id).reference, (await order()).rrn, 'the bank\'s reference recorded');
     const a = await app(client);
     assert.equal(a.stage, 'paid');

@@ -1,5 +1,5 @@
 /*
- * Unit tests for tools/import-csv.c, the pure half of crs-import: the
+ * Unit tests for the pure half of crs-import (tools/import-*.c): the
  * streaming CSV reader (quotes, CRLF, BOM, embedded line breaks, blank
  * rows, every syntax error and the recovery after it, tiny read buffers),
  * the header map, one row's validation by the site's rules, the civil
