@@ -45,4 +45,34 @@ int civil_hijri_format(const struct crs_ymd *h, enum crs_date_style style,
                        char *out, size_t outsz);
 const char *civil_weekday_name(int wd);
 
+/* The civil members of the plugin table (struct crs_api), for the core's
+ * table and for tests that build one of their own. */
+#define CIVIL_API_ENTRIES \
+	.nid_normalize = civil_nid_normalize, \
+	.serial_normalize = civil_serial_normalize, \
+	.mobile_normalize = civil_mobile_normalize, \
+	.digits_ascii = civil_digits_ascii, \
+	.digits_persian = civil_digits_persian, \
+	.mask_nid = civil_mask_nid, \
+	.mask_mobile = civil_mask_mobile, \
+	.jalali_parse = civil_jalali_parse, \
+	.jalali_to_jdn = civil_jalali_to_jdn, \
+	.jalali_from_jdn = civil_jalali_from_jdn, \
+	.gregorian_to_jdn = civil_gregorian_to_jdn, \
+	.gregorian_from_jdn = civil_gregorian_from_jdn, \
+	.weekday = civil_weekday, \
+	.jalali_age_years = civil_jalali_age_years, \
+	.tehran_local = civil_tehran_local, \
+	.tehran_to_unix_ms = civil_tehran_to_unix_ms, \
+	.hijri_options = civil_hijri_options, \
+	.workhours_between = civil_workhours_between, \
+	.persian_name_valid = civil_persian_name_valid, \
+	.sql_date = civil_sql_date, \
+	.sql_date_parse = civil_sql_date_parse, \
+	.utf8_valid = civil_utf8_valid, \
+	.jalali_format = civil_jalali_format, \
+	.hijri_parse = civil_hijri_parse, \
+	.hijri_format = civil_hijri_format, \
+	.weekday_name = civil_weekday_name,
+
 #endif
