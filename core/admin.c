@@ -14,6 +14,8 @@
 #include "modules_admin.h"
 #include "payments.h"
 #include "refunds.h"
+#include "stats.h"
+#include "stats_snapshot.h"
 #include "tokens.h"
 #include "request.h"
 #include "util.h"
@@ -205,6 +207,8 @@ const struct crs_route core_routes[] = {
 	ADMIN("GET", "/admin/v1/payments/refunds", refunds_list_handle, 0),
 	ADMIN("POST", "/admin/v1/payments/refunds/{refund_id}/resolve",
 	      refunds_resolve_handle, CRS_ROUTE_JSON),
+	ADMIN("GET", "/admin/v1/stats", stats_handle, 0),
+	ADMIN("POST", "/admin/v1/stats/verify", stats_verify_handle, CRS_ROUTE_JSON),
 	ADMIN("GET", "/admin/v1/clock", h_clock_get, 0),
 	ADMIN("POST", "/admin/v1/clock", h_clock_set, CRS_ROUTE_JSON),
 };

@@ -6,6 +6,7 @@
 #include "api.h"
 #include "auth.h"
 #include "captcha.h"
+#include "application.h"
 #include "civil.h"
 #include "clock.h"
 #include "conf.h"
@@ -337,6 +338,10 @@ static const struct crs_api table = {
 	.schedule_cancel = schedule_cancel,
 	.payment_status = pay_status,
 	.life_move = lifecycle_move,
+	.life_begin = lifecycle_begin,
+	.app_load = app_load,
+	.app_facts = app_facts,
+	.app_json = app_json,
 	.life_operations = life_operations,
 	.life_next = life_next,
 	.stage_name = life_stage_name,

@@ -39,6 +39,8 @@ static void usage(FILE *f)
 	        "              [--expires DURATION (90d)] | list | revoke ID\n"
 	        "  clock get | set ISO-INSTANT | advance DURATION (16m, 3d) | reset\n"
 	        "  payments refunds [--all] | refund-done REFUND_ID NOTE\n"
+	        "  stats [--province NAME] [--city CODE] [--date YYYY/MM/DD]\n"
+	        "        | --verify (recount; exit 1 if the counts differ) | --repair\n"
 	        "  health | metrics\n"
 	        "Environment: CRS_ADMIN_URL, CRS_ADMIN_TOKEN_FILE.\n");
 }
@@ -59,9 +61,15 @@ static char *read_token(const char *path)
 	return strdup(buf);
 }
 
+/* call's flags: print the body as it came; fail unless it says "ok": true. */
+#define CALL_RAW 1
+#define CALL_NEED_OK 2
+
 static int call(const char *base, const char *token, const char *method,
-                const char *path, struct json_object *body, int raw)
+                const char *path, struct json_object *body, int flags)
 {
+	struct json_object *okv;
+	int ok = 1;
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
 	struct buf out = { NULL, 0 };
@@ -95,8 +103,11 @@ static int call(const char *base, const char *token, const char *method,
 		return 1;
 	}
 	if (out.p) {
-		struct json_object *o = raw ? NULL : json_tokener_parse(out.p);
+		struct json_object *o = flags & CALL_RAW ? NULL : json_tokener_parse(out.p);
 
+		if (flags & CALL_NEED_OK)
+			ok = o && json_object_object_get_ex(o, "ok", &okv) &&
+			     json_object_get_boolean(okv);
 		if (o)
 			printf("%s\n", json_object_to_json_string_ext(
 			                       o, JSON_C_TO_STRING_PRETTY |
@@ -106,7 +117,7 @@ static int call(const char *base, const char *token, const char *method,
 		json_object_put(o);
 	}
 	free(out.p);
-	return status >= 200 && status < 300 ? 0 : 1;
+	return status >= 200 && status < 300 && ok ? 0 : 1;
 }
 
 static int token_issue(const char *base, const char *tok, int argc, char **argv)
@@ -135,6 +146,42 @@ static int token_issue(const char *base, const char *tok, int argc, char **argv)
 	rc = call(base, tok, "POST", "/admin/v1/tokens", b, 0);
 	json_object_put(b);
 	return rc;
+}
+
+/* stats [--province P] [--city CODE] [--date D] | --verify | --repair */
+static int stats(const char *base, const char *tok, int argc, char **argv)
+{
+	static const char *const opts[][2] = {
+		{ "--province", "province" }, { "--city", "city_code" }, { "--date", "date" },
+	};
+	struct json_object *b;
+	char path[1024] = "/admin/v1/stats";
+	size_t n = strlen(path);
+	int i, k, rc;
+
+	if (argc == 1 && (!strcmp(argv[0], "--verify") || !strcmp(argv[0], "--repair"))) {
+		b = json_object_new_object();
+		json_object_object_add(b, "repair", json_object_new_boolean(argv[0][2] == 'r'));
+		rc = call(base, tok, "POST", "/admin/v1/stats/verify", b, CALL_NEED_OK);
+		json_object_put(b);
+		return rc;
+	}
+	for (i = 0; i + 1 < argc; i += 2) {
+		char *v;
+
+		for (k = 0; k < 3 && strcmp(argv[i], opts[k][0]); k++)
+			;
+		if (k == 3 || !(v = curl_easy_escape(NULL, argv[i + 1], 0)))
+			break;
+		n += (size_t)snprintf(path + n, n < sizeof(path) ? sizeof(path) - n : 0, "%c%s=%s",
+		                      n == strlen("/admin/v1/stats") ? '?' : '&', opts[k][1], v);
+		curl_free(v);
+	}
+	if (i != argc || n >= sizeof(path)) {
+		usage(stderr);
+		return 2;
+	}
+	return call(base, tok, "GET", path, NULL, 0);
 }
 
 static int dispatch(const char *base, const char *tok, int argc, char **argv)
@@ -166,10 +213,12 @@ static int dispatch(const char *base, const char *tok, int argc, char **argv)
 		snprintf(path, sizeof(path), "/admin/v1/tokens/%lld/revoke", atoll(argv[2]));
 		return call(base, tok, "POST", path, NULL, 0);
 	}
+	if (argc >= 1 && !strcmp(argv[0], "stats"))
+		return stats(base, tok, argc - 1, argv + 1);
 	if (argc == 1 && !strcmp(argv[0], "health"))
 		return call(base, tok, "GET", "/admin/v1/health", NULL, 0);
 	if (argc == 1 && !strcmp(argv[0], "metrics"))
-		return call(base, tok, "GET", "/admin/v1/metrics", NULL, 1);
+		return call(base, tok, "GET", "/admin/v1/metrics", NULL, CALL_RAW);
 	if (argc >= 2 && !strcmp(argv[0], "payments") && !strcmp(argv[1], "refunds")) {
 		if (argc == 3 && !strcmp(argv[2], "--all"))
 			return call(base, tok, "GET", "/admin/v1/payments/refunds?all=1", NULL, 0);

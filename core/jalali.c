@@ -409,6 +409,19 @@ int jalali_age_years(const struct jalali_date *birth,
 	return age < 0 ? JALALI_EINVAL : age;
 }
 
+int jalali_born_by(const struct jalali_date *today, int years, int32_t *jdn)
+{
+	struct jalali_date b;
+
+	if (today == NULL || years < 0 ||
+	    !jalali_valid(today->year, today->month, today->day))
+		return JALALI_EINVAL;
+	b = (struct jalali_date){ today->year - years, today->month, today->day };
+	if (!jalali_valid(b.year, b.month, b.day))
+		b.day--;         /* 30 Esfand: nobody was born on a day that was not */
+	return jalali_to_jdn(&b, jdn);
+}
+
 /* ---- Tehran time ---- */
 
 static bool dst_year(int jy)

@@ -104,6 +104,13 @@ int jalali_age_years(const struct jalali_date *birth,
 		     const struct jalali_date *today);
 
 /*
+ * The last birth day (JDN) of those who are `years` old or more on today
+ * by jalali_age_years: the same month and day `years` earlier, 30 Esfand
+ * of a common year taken as its 29th.  JALALI_OK or JALALI_EINVAL.
+ */
+int jalali_born_by(const struct jalali_date *today, int years, int32_t *jdn);
+
+/*
  * UTC offset of Tehran civil time at an instant, as tzdata has it: +03:30,
  * or +04:30 from 24:00 of 1 Farvardin to 24:00 of 30 Shahrivar in 1371..1384
  * (1992..2005) and 1387..1401 (2008..2022), and from 13 Ordibehesht 1370

@@ -23,6 +23,7 @@
 #include "payments.h"
 #include "ratelimit.h"
 #include "schedule.h"
+#include "stats_snapshot.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -193,6 +194,14 @@ int main(int argc, char **argv)
 	jobs_timer_add(NULL, 3600000, schedule_sweep, NULL);
 	jobs_timer_add(NULL, 1000, outbox_deliver, NULL);
 	jobs_timer_add(NULL, 5000, payments_reconcile, NULL);
+	/* On the core clock (a test clock moved a day ahead snapshots it),
+	 * each minute on one crsd of several. */
+	if (schedule_add(NULL, NULL, &(struct crs_schedule){
+	                         .struct_size = sizeof(struct crs_schedule),
+	                         .kind = CRS_SCHEDULE_EVERY, .every_ms = 60000,
+	                         .once_key = "stats" },
+	                 stats_tick, NULL, NULL))
+		log_warn("crsd: cannot schedule the statistics");
 	if (write_pid(conf_get(cfg, "core", "pid_file", NULL)))
 		log_warn("crsd: cannot write pid file");
 	if (test_clock)

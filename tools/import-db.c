@@ -7,6 +7,7 @@
 
 #include "import-report.h"
 #include "import-time.h"
+#include "lifecycle.h"
 #include "nid.h"
 #include "tooldb.h"
 
@@ -174,11 +175,12 @@ static enum import_code insert_row(struct import_db *db, struct write_args *w,
 				   char *detail, size_t dsz)
 {
 	const struct import_row *row = w->row;
-	MYSQL_BIND p[16];
-	unsigned long len[16];
+	MYSQL_BIND p[17], q[6];
+	unsigned long len[17], qlen[5];
 	signed char need[4];
 	my_bool need_null[4];
 	const char *stage = row->needs_complete ? "details_done" : "entered";
+	unsigned long long id;
 	int i;
 
 	tooldb_bind_text(&p[0], row->nid, &len[0]);
@@ -203,9 +205,26 @@ static enum import_code insert_row(struct import_db *db, struct write_args *w,
 	tooldb_bind_text(&p[13], row->portal_ref, &len[13]);
 	tooldb_bind_text(&p[14], db->now_sql, &len[14]);
 	tooldb_bind_text(&p[15], db->now_sql, &len[15]);
+	tooldb_bind_text(&p[16], row->nid, &len[16]);
 	if (mysql_stmt_bind_param(db->insert, p) || mysql_stmt_execute(db->insert))
 		return stmt_fail(db, db->insert, "INSERT INTO application", detail,
 				 dsz);
+	/* As crsd's life_begin: the "created" audit row and the count. */
+	id = mysql_stmt_insert_id(db->insert);
+	tooldb_bind_text(&q[0], "system", &qlen[0]);
+	tooldb_bind_text(&q[1], "crs-import", &qlen[1]);
+	tooldb_bind_text(&q[2], db->now_sql, &qlen[2]);
+	memset(&q[3], 0, sizeof(q[3]));
+	q[3].buffer_type = MYSQL_TYPE_NULL;     /* no request */
+	tooldb_bind_text(&q[4], row->portal_ref, &qlen[4]);
+	memset(&q[5], 0, sizeof(q[5]));
+	q[5].buffer_type = MYSQL_TYPE_LONGLONG;
+	q[5].buffer = &id;
+	q[5].is_unsigned = 1;
+	if (mysql_stmt_bind_param(db->event, q) || mysql_stmt_execute(db->event))
+		return stmt_fail(db, db->event, "INSERT INTO application_event", detail, dsz);
+	if (mysql_stmt_bind_param(db->count, &q[5]) || mysql_stmt_execute(db->count))
+		return stmt_fail(db, db->count, "INSERT INTO life_count", detail, dsz);
 	if (mysql_commit(db->my)) {
 		unsigned e = mysql_errno(db->my);
 
@@ -411,10 +430,16 @@ int import_db_prepare(struct import_db *db)
 		"INSERT INTO application (national_id, serial, stage, birth_date,"
 		" birth_date_lunar, gender, religion, mother_name, mobile,"
 		" can_leave_home, can_climb_stairs, pupils_visible, fingers_intact,"
-		" legacy_ref, created_at, updated_at)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" legacy_ref, created_at, updated_at, city_code)"
+		" SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, COALESCE(city_code, '')"
+		" FROM registry_person WHERE national_id = ?",
 		"prepare the application insert");
-	return db->person && db->existing && db->insert ? 0 : -1;
+	db->event = tooldb_prepare(db->my, LIFE_SQL_EVENT_NEW,
+		"prepare the application's audit row");
+	db->count = tooldb_prepare(db->my, LIFE_SQL_COUNT_NEW,
+		"prepare the application's count");
+	return db->person && db->existing && db->insert && db->event && db->count
+	       ? 0 : -1;
 }
 
 void import_db_close(struct import_db *db)
@@ -425,6 +450,10 @@ void import_db_close(struct import_db *db)
 		mysql_stmt_close(db->existing);
 	if (db->insert)
 		mysql_stmt_close(db->insert);
+	if (db->event)
+		mysql_stmt_close(db->event);
+	if (db->count)
+		mysql_stmt_close(db->count);
 	if (db->my)
 		mysql_close(db->my);
 	free(db->holidays);

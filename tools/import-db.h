@@ -20,7 +20,7 @@
 
 struct import_db {
 	MYSQL *my;                 /* autocommit off: a transaction per row */
-	MYSQL_STMT *person, *existing, *insert;
+	MYSQL_STMT *person, *existing, *insert, *event, *count;
 	/* The caller sets the settings and the clock; the calendars come
 	 * from import_db_load_calendars. */
 	struct import_rules rules;
@@ -38,7 +38,7 @@ struct import_db {
  */
 int import_db_load_calendars(struct import_db *db);
 
-/* Prepare the three statements: 0, or -1 said on stderr. */
+/* Prepare the statements: 0, or -1 said on stderr. */
 int import_db_prepare(struct import_db *db);
 
 /*

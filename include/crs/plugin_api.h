@@ -295,14 +295,29 @@ struct crs_api {
 	                      int64_t subject_id, struct crs_payment_status *out);
 
 	/* ---- the application lifecycle ---- */
-	/* Decide where m->event leads from m->from and write the audit row in
-	 * db's transaction: CRS_OK with *to, or CRS_ECONFLICT with *reason (a
-	 * Persian sentence for 409 OPERATION_NOT_ALLOWED) when the event does
-	 * not apply at that stage or the caller's role may not cause it.  The
-	 * caller then moves its row with "WHERE stage = <from>" in the same
-	 * transaction (and rolls back if that finds nothing). */
+	/* Move application m->application_id by m->event, in db's
+	 * transaction: the core decides where it leads from m->from (read
+	 * under the caller's row lock), sets the row's stage, writes the audit
+	 * row and moves the statistics.  CRS_OK with *to; CRS_ECONFLICT with
+	 * *reason (a Persian sentence for 409 OPERATION_NOT_ALLOWED) when the
+	 * event does not apply at that stage or the caller's role may not
+	 * cause it; CRS_EDB_RETRY when the row was not at m->from. */
 	int (*life_move)(struct crs_db *db, const struct crs_life_move *m,
 	                 enum crs_stage *to, const char **reason);
+	/* An application row just inserted (at any stage: imports begin
+	 * later): its "created" audit row and its count, in db's transaction.
+	 * Who: req, or the system part named system_actor. */
+	int (*life_begin)(struct crs_db *db, int64_t application_id,
+	                  struct crs_req *req, const char *system_actor);
+	/* The application of key (by id, national ID or tracking code) in one
+	 * indexed read, locked when for_update (inside db_tx): CRS_OK,
+	 * CRS_ENOTFOUND, or a db error.  out->struct_size set by the caller. */
+	int (*app_load)(struct crs_db *db, enum crs_app_key by, const char *key,
+	                int for_update, struct crs_app *out);
+	/* What the matrix knows of a, and the API.md `application` object
+	 * (a new reference; fee_rial is shown while nothing is paid). */
+	void (*app_facts)(const struct crs_app *a, struct crs_life_facts *f);
+	struct json_object *(*app_json)(const struct crs_app *a, int64_t fee_rial);
 	/* SPEC §3.7: the operations f allows (CRS_OP_* bits), and where the
 	 * first page sends the citizen. */
 	unsigned (*life_operations)(const struct crs_life_facts *f);

@@ -475,6 +475,51 @@ struct crs_life_move {
 	const char *detail;      /* optional note for the audit row */
 };
 
+/* since 1.1: one application as the lifecycle service reads it
+ * (api->app_load): the row, its offices and its latest payment.  Text is
+ * "" when absent. */
+enum crs_app_key {
+	CRS_APP_BY_ID = 1,           /* key: the id in decimal */
+	CRS_APP_BY_NATIONAL_ID,
+	CRS_APP_BY_TRACKING_CODE
+};
+
+struct crs_app {
+	size_t struct_size;          /* sizeof(struct crs_app), set by the caller */
+	int64_t id;
+	char national_id[11];
+	char serial[7];
+	char city_code[4];           /* where the citizen lived when it began */
+	enum crs_stage stage;
+	char birth_date[11];         /* SQL DATE */
+	char birth_date_lunar[11];   /* Hijri "YYYY/MM/DD" as chosen */
+	char gender[8];
+	char religion[16];
+	char mother_name[200];
+	char mobile[12];
+	int needs[4];                /* -1 unanswered, 0 no, 1 yes */
+	int64_t office_id;           /* the appointment's office, 0 none */
+	char appt_day[11];
+	char appt_shift[8];
+	char hold_until[24];
+	char office_name[200], office_address[300], office_phone[9], office_city[4];
+	/* Where the card is collected: the citizen's choice, else the default
+	 * (the appointment office when it delivers cards, else the nearest
+	 * delivering office of its city code by the first four digits of the
+	 * phone, then the lowest id); 0 while there is neither. */
+	int64_t delivery_office_id;
+	int delivery_chosen;         /* 1: the citizen's (or fixed) choice */
+	char delivery_name[200], delivery_address[300], delivery_phone[9];
+	char delivery_city[4];
+	char tracking_code[10];
+	char no_show_until[11];
+	/* The latest attempt of the card fee, a verified one first. */
+	char pay_state[16];
+	int64_t pay_amount;
+	char pay_gateway[33];
+	char pay_reference[65];
+};
+
 /* since 1.1: a notification for the outbox (api->notify). */
 enum crs_msg_channel {
 	CRS_MSG_SMS = 1,

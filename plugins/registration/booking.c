@@ -25,7 +25,7 @@ static int shift_parse(const char *s)
 }
 
 /* The window of days a citizen may book: [first, last]. */
-static void booking_window(struct reg *r, const struct app *a, int32_t *first,
+static void booking_window(struct reg *r, const struct crs_app *a, int32_t *first,
                            int32_t *last)
 {
 	int32_t today = reg_today(r);
@@ -38,7 +38,7 @@ static void booking_window(struct reg *r, const struct app *a, int32_t *first,
 }
 
 /* The date rules; CRS_OK or a rendered refusal. */
-static int check_date(struct reg *r, struct crs_req *req, const struct app *a,
+static int check_date(struct reg *r, struct crs_req *req, const struct crs_app *a,
                       int32_t day, int status, const char *code)
 {
 	int32_t first, last;
@@ -63,7 +63,7 @@ static int check_date(struct reg *r, struct crs_req *req, const struct app *a,
 }
 
 /* The capability filter of the four needs (SPEC §3.3) as SQL flags. */
-static void need_flags(const struct app *a, int64_t f[4])
+static void need_flags(const struct crs_app *a, int64_t f[4])
 {
 	f[0] = a->needs[0] == 0;      /* cannot leave home: mobile_service */
 	f[1] = a->needs[1] == 0;      /* no stairs: step_free */
@@ -104,7 +104,7 @@ int offices_handle(struct crs_req *req, void *inst)
 	struct crs_rows *res = NULL;
 	struct json_object *o, *arr;
 	struct crs_db *db;
-	struct app a;
+	struct crs_app a;
 	int64_t need[4];
 	int32_t day;
 	size_t n = 0, kept, i;
@@ -232,7 +232,7 @@ struct booking {
 	const char *code;
 	char message[512];
 	const char *field;
-	struct app app;
+	struct crs_app app;
 };
 
 static int book_refuse(struct booking *b, int status, const char *code,
@@ -305,7 +305,7 @@ static int book_tx(struct crs_db *db, void *arg)
 	rc = app_load(r, db, b->nid, 1, &b->app);
 	if (rc)
 		return rc;
-	app_facts_of(&b->app, &f);
+	app_facts_of(b->r, &b->app, &f);
 	if (!(api->life_operations(&f) & CRS_OP_CHANGE_APPOINTMENT))
 		return book_refuse(b, 409, "OPERATION_NOT_ALLOWED", NULL,
 		                   f.stage >= CRS_STAGE_COMPLETION_STARTED

@@ -64,7 +64,7 @@ struct choice {
 	int status;
 	const char *code;
 	const char *message;
-	struct app app;
+	struct crs_app app;
 };
 
 static int choice_tx(struct crs_db *db, void *arg)

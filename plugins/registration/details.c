@@ -33,7 +33,7 @@ struct change {
 	const char *message;
 	const char *field;
 	int status;
-	struct app app;
+	struct crs_app app;
 };
 
 enum { CHANGE_DETAILS, CHANGE_NEEDS, CHANGE_MOBILE };
@@ -58,7 +58,7 @@ static void set_stage_sql(struct change *c, struct crs_db *db, int *rc)
 	*rc = app_load(c->r, db, c->nid, 0, &c->app);
 	if (*rc)
 		return;
-	app_facts_of(&c->app, &f);
+	app_facts_of(c->r, &c->app, &f);
 	if (c->app.stage == CRS_STAGE_ENTERED && f.details_complete && f.needs_complete)
 		*rc = reg_move(c->r, db, c->req, c->app.id, CRS_STAGE_ENTERED,
 		               CRS_EV_DETAILS_DONE, NULL, &c->app.stage, NULL);

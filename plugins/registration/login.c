@@ -21,7 +21,7 @@ struct login {
 	const char *message;
 	int notice_reissue;
 	char csrf[64];
-	struct app app;
+	struct crs_app app;
 };
 
 /* The registry's verdict on (national ID, serial): CRS_OK or the refusal in
@@ -112,13 +112,19 @@ static int login_tx(struct crs_db *db, void *arg)
 	rc = app_load(r, db, l->nid, 1, &l->app);
 	if (rc == CRS_ENOTFOUND) {
 		api->sql_time(api->now_ms(), now);
-		rc = api->db_exec(db, "INSERT INTO application (national_id, serial, "
+		/* The citizen's city as the registry has it now: the
+		 * application's figures stay there. */
+		rc = api->db_exec(db, "INSERT INTO application (national_id, serial, city_code, "
 		                      "stage, created_at, updated_at) "
-		                      "VALUES (?, ?, 'entered', ?, ?)",
+		                      "SELECT ?, ?, COALESCE(city_code, ''), 'entered', ?, ?"
+		                      " FROM registry_person WHERE national_id = ?",
 		                  CRS_PARAMS(CRS_P_STR(l->nid), CRS_P_STR(l->serial),
-		                             CRS_P_STR(now), CRS_P_STR(now)), NULL, NULL);
+		                             CRS_P_STR(now), CRS_P_STR(now), CRS_P_STR(l->nid)),
+		                  NULL, NULL);
 		if (rc == CRS_OK)
 			rc = app_load(r, db, l->nid, 0, &l->app);
+		if (rc == CRS_OK)
+			rc = api->life_begin(db, l->app.id, l->req, NULL);
 	} else if (rc == CRS_OK && strcmp(l->app.serial, l->serial) != 0) {
 		/* A new serial is known now.  Before production it replaces the
 		 * old one; after, the old application stands and a reissue
@@ -289,7 +295,7 @@ int application_handle(struct crs_req *req, void *inst)
 	struct reg *r = inst;
 	const struct crs_api *api = r->api;
 	struct crs_db *db;
-	struct app *a = api->req_alloc(req, sizeof(*a));
+	struct crs_app *a = api->req_alloc(req, sizeof(*a));
 	int rc;
 
 	if (!a)

@@ -44,7 +44,7 @@ static void sign(struct reg *r, const char *tracking, long long issued,
 }
 
 struct receipt_data {
-	struct app app;
+	struct crs_app app;
 	char first_name[200], last_name[200];
 	struct receipt rc;
 	char payload[96];

@@ -78,34 +78,12 @@ int reg_move(struct reg *r, struct crs_db *db, struct crs_req *req, int64_t app_
              enum crs_stage from, enum crs_life_event event, const char *actor,
              enum crs_stage *to, const char **reason)
 {
-	const struct crs_api *api = r->api;
 	struct crs_life_move m = {
 		.struct_size = sizeof(m), .application_id = app_id, .from = from,
 		.event = event, .req = req, .system_actor = actor,
 	};
-	struct crs_exec ex;
-	enum crs_stage next;
-	const char *why = NULL;
-	char now[24];
-	int rc;
 
-	rc = api->life_move(db, &m, &next, &why);
-	if (rc) {
-		if (reason)
-			*reason = why;
-		return rc;
-	}
-	api->sql_time(api->now_ms(), now);
-	rc = api->db_exec(db, "UPDATE application SET stage = ?, updated_at = ?"
-	                      " WHERE id = ? AND stage = ?",
-	                  CRS_PARAMS(CRS_P_STR(api->stage_name(next)), CRS_P_STR(now),
-	                             CRS_P_INT(app_id), CRS_P_STR(api->stage_name(from))),
-	                  NULL, &ex);
-	if (rc == CRS_OK && ex.affected != 1)
-		rc = CRS_EDB_RETRY;   /* not at `from` after all: run the transaction again */
-	if (rc == CRS_OK && to)
-		*to = next;
-	return rc;
+	return r->api->life_move(db, &m, to, reason);
 }
 
 int reg_holidays(struct reg *r, struct crs_db *db, int32_t from, int32_t to,

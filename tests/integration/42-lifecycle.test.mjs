@@ -26,8 +26,11 @@ test('a citizen\'s journey leaves one audit row per move, each naming its actor 
   await deliver(await press(await openBank(p.redirect), 'pay'));
   const rows = events(person.nid);
   assert.deepEqual(rows.map((r) => `${r[0]}>${r[1]}:${r[2]}`),
-    ['entered>details_done:details_done', 'details_done>reserved:hold', 'reserved>paid:paid']);
-  const [details, hold, paid] = rows;
+    ['>entered:created', 'entered>details_done:details_done', 'details_done>reserved:hold',
+      'reserved>paid:paid']);
+  const [created, details, hold, paid] = rows;
+  assert.equal(created[3], 'citizen', 'the first page began it');
+  assert.match(created[5], /^[0-9a-f]{32}$/);
   assert.equal(details[3], 'citizen');
   assert.match(details[4], /^session:[0-9a-f]{16}$/);
   assert.match(details[5], /^[0-9a-f]{32}$/, 'the request id of the move');

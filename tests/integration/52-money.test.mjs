@@ -197,6 +197,8 @@ test('attempts are bounded: 30 at once for one place open 3 bank tokens, the res
 
 test('crsd killed during 30 concurrent token requests, twice: nothing stays stuck, a payment paid at the bank is verified, a drain ends', { timeout: 300000 }, async () => {
   let stuck = 0;
+  const seen = [], t0 = Date.now();
+  const tally = (xs) => xs.reduce((m, x) => ({ ...m, [x]: (m[x] || 0) + 1 }), {});
   try {
     // Both rounds' citizens first: the rounds then follow each other within
     // seconds, before the reconciler's 60-second rule closes the first
@@ -209,21 +211,23 @@ test('crsd killed during 30 concurrent token requests, twice: nothing stays stuc
       // of slow answers (what a round left over would speed some up).
       await simMode('sadad', { reset: true, config: { slow_ms: 15000 } });
       for (let i = 0; i < 30; i++) await simMode('sadad', { next: 'slow_token' });
-      const pending = citizens.map((c) => c.client.post('/api/v1/payments', { gateway: 'sadad' }).catch(() => null));
+      const pending = citizens.map((c) => c.client.post('/api/v1/payments', { gateway: 'sadad' })
+        .then((r) => r.status).catch((e) => e.code || 'error'));
       const created = async () => Number(sql1("SELECT COUNT(*) FROM payment WHERE state = 'created'"));
       const end = Date.now() + 20000;
       while (Date.now() < end && await created() < stuck + 30) await sleep(100);
       const pid = crsdPid();
       process.kill(pid, 'SIGKILL');
       while (alive(pid)) await sleep(50);
-      await Promise.all(pending);
+      const statuses = await Promise.all(pending);
       stuck = await created();
+      seen.push(`round ${round + 1}: ${stuck} created, answers ${JSON.stringify(tally(statuses))}, ${Math.round((Date.now() - t0) / 1000)} s`);
       stackUp();
     }
   } finally {
     await simMode('sadad', { config: { slow_ms: 3000 } });
   }
-  assert.ok(stuck > 50, `more stuck token requests than one reconciler batch (${stuck})`);
+  assert.ok(stuck > 50, `more stuck token requests than one reconciler batch: ${seen.join('; ')}`);
   // A citizen pays at the bank after the crashes; the browser never returns.
   const x = await reserved();
   const p = await startPayment(x.client, 'sadad');

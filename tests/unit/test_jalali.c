@@ -538,6 +538,38 @@ static void test_tehran_round_trip(void)
 	CHECKF(bad == 0, "Tehran wall clock round trip (%d instants)", n);
 }
 
+/* jalali_born_by agrees with jalali_age_years: on every day of 1380..1420
+ * (33 and 29 Esfand both), a person born within a week of the cutoff is 15
+ * exactly when born on or before it. */
+static void test_born_by(void)
+{
+	int32_t from, to, d, b, cut;
+	struct jalali_date t, bd;
+	int bad = 0, n = 0;
+
+	jalali_to_jdn(&(struct jalali_date){ 1380, 1, 1 }, &from);
+	jalali_to_jdn(&(struct jalali_date){ 1420, 12, 29 }, &to);
+	for (d = from; d <= to; d++) {
+		jalali_from_jdn(d, &t);
+		if (jalali_born_by(&t, 15, &cut) != JALALI_OK) {
+			bad++;
+			continue;
+		}
+		for (b = cut - 7; b <= cut + 7; b++, n++) {
+			jalali_from_jdn(b, &bd);
+			if ((jalali_age_years(&bd, &t) >= 15) != (b <= cut) && bad++ == 0)
+				unit_note("today %d/%d/%d born %d/%d/%d", t.year, t.month,
+				          t.day, bd.year, bd.month, bd.day);
+		}
+	}
+	CHECKF(bad == 0, "born_by agrees with age_years (%d pairs)", n);
+	CHECK_EQ_INT(jalali_born_by(NULL, 15, &cut), JALALI_EINVAL);
+	CHECK_EQ_INT(jalali_born_by(&(struct jalali_date){ 1400, 13, 1 }, 15, &cut),
+	             JALALI_EINVAL);
+	CHECK_EQ_INT(jalali_born_by(&(struct jalali_date){ 1400, 1, 1 }, -1, &cut),
+	             JALALI_EINVAL);
+}
+
 int main(void)
 {
 	test_leap();
@@ -547,6 +579,7 @@ int main(void)
 	test_parse();
 	test_format();
 	test_age();
+	test_born_by();
 	test_tehran_offset();
 	test_tehran_local();
 	test_tehran_round_trip();
