@@ -263,6 +263,14 @@ static int api_schedule(struct crs_plugin_ctx *pctx, const struct crs_schedule *
 	return schedule_add(pctx->inst, pctx_name(pctx), spec, fn, arg, out);
 }
 
+static int api_fail_db(struct crs_req *req, int rc)
+{
+	log_msg(CRS_LOG_WARN, req ? req->plugin : NULL, req ? req->id : NULL,
+	        "database call failed (%d)", rc);
+	resp_fail_db(req, rc);
+	return CRS_HANDLED;
+}
+
 static const struct crs_api table = {
 	.size = sizeof(struct crs_api),
 	.abi_major = CRS_ABI_MAJOR,
@@ -348,6 +356,7 @@ static const struct crs_api table = {
 	.stage_parse = life_stage_parse,
 	.operation_name = life_operation_name,
 	.next_name = life_next_name,
+	.fail_db = api_fail_db,
 	.db_query_each = db_query_each,
 };
 

@@ -352,6 +352,10 @@ struct crs_api {
 	int (*db_query_each)(struct crs_db *db, const char *sql,
 	                     const struct crs_param *params, size_t n_params,
 	                     crs_row_fn fn, void *arg);
+
+	/* Refuse after a failed database call rc (logged): 503 DB_UNAVAILABLE
+	 * when the database is away or busy, else 500.  CRS_HANDLED. */
+	int (*fail_db)(struct crs_req *req, int rc);
 };
 
 /* True if the core's table has member m (a member added after v1.0). */

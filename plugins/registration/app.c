@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-int app_load(struct reg *r, struct crs_db *db, const char *national_id,
+int app_read(struct reg *r, struct crs_db *db, const char *national_id,
              int for_update, struct crs_app *a)
 {
 	a->struct_size = sizeof(*a);
@@ -34,7 +34,7 @@ const char *app_next(struct reg *r, const struct crs_app *a)
 	return r->api->next_name(r->api->life_next(&f));
 }
 
-struct json_object *app_json(struct reg *r, const struct crs_app *a)
+struct json_object *app_object(struct reg *r, const struct crs_app *a)
 {
 	return r->api->app_json(a, r->fee_rial);
 }
@@ -43,6 +43,6 @@ int app_reply(struct reg *r, struct crs_req *req, const struct crs_app *a)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "application", app_json(r, a));
+	json_object_object_add(o, "application", app_object(r, a));
 	return r->api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
 }

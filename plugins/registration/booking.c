@@ -125,7 +125,7 @@ int offices_handle(struct crs_req *req, void *inst)
 	rc = api->db_acquire(req, &db);
 	if (rc)
 		return reg_fail_db(r, req, rc);
-	rc = app_load(r, db, api->session_subject(req), 0, &a);
+	rc = app_read(r, db, api->session_subject(req), 0, &a);
 	if (rc)
 		goto db_fail;
 	if (!(app_operations(r, &a) & CRS_OP_CHANGE_APPOINTMENT)) {
@@ -302,7 +302,7 @@ static int book_tx(struct crs_db *db, void *arg)
 	int ok = 0, rc, holds_place, same;
 
 	b->code = NULL;
-	rc = app_load(r, db, b->nid, 1, &b->app);
+	rc = app_read(r, db, b->nid, 1, &b->app);
 	if (rc)
 		return rc;
 	app_facts_of(b->r, &b->app, &f);
@@ -388,7 +388,7 @@ update:
 	                             CRS_P_STR(now), CRS_P_INT(b->app.id)), NULL, NULL);
 	if (rc)
 		return rc;
-	return app_load(r, db, b->nid, 0, &b->app);
+	return app_read(r, db, b->nid, 0, &b->app);
 }
 
 int appointment_handle(struct crs_req *req, void *inst)
@@ -421,7 +421,7 @@ int appointment_handle(struct crs_req *req, void *inst)
 	rc = api->db_acquire(req, &db);
 	if (rc)
 		return reg_fail_db(r, req, rc);
-	rc = app_load(r, db, b->nid, 0, &b->app);
+	rc = app_read(r, db, b->nid, 0, &b->app);
 	api->db_release(db);
 	if (rc)
 		return reg_fail_db(r, req, rc);

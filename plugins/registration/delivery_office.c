@@ -76,7 +76,7 @@ static int choice_tx(struct crs_db *db, void *arg)
 	int rc, ok;
 
 	c->code = NULL;
-	rc = app_load(c->r, db, c->nid, 1, &c->app);
+	rc = app_read(c->r, db, c->nid, 1, &c->app);
 	if (rc)
 		return rc;
 	if (!(app_operations(c->r, &c->app) & CRS_OP_CHANGE_DELIVERY_OFFICE)) {
@@ -105,7 +105,7 @@ static int choice_tx(struct crs_db *db, void *arg)
 	                             CRS_P_INT(c->app.id)), NULL, NULL);
 	if (rc)
 		return rc;
-	return app_load(c->r, db, c->nid, 0, &c->app);
+	return app_read(c->r, db, c->nid, 0, &c->app);
 }
 
 int delivery_office_set_handle(struct crs_req *req, void *inst)

@@ -55,7 +55,7 @@ static void set_stage_sql(struct change *c, struct crs_db *db, int *rc)
 
 	if (*rc)
 		return;
-	*rc = app_load(c->r, db, c->nid, 0, &c->app);
+	*rc = app_read(c->r, db, c->nid, 0, &c->app);
 	if (*rc)
 		return;
 	app_facts_of(c->r, &c->app, &f);
@@ -109,7 +109,7 @@ static int change_tx(struct crs_db *db, void *arg)
 	int rc;
 
 	c->code = NULL;
-	rc = app_load(c->r, db, c->nid, 1, &c->app);
+	rc = app_read(c->r, db, c->nid, 1, &c->app);
 	if (rc)
 		return rc;
 	ops = app_operations(c->r, &c->app);

@@ -109,7 +109,7 @@ static int login_tx(struct crs_db *db, void *arg)
 	if (rc)
 		return rc;
 	/* Everything below writes: all refusals are above. */
-	rc = app_load(r, db, l->nid, 1, &l->app);
+	rc = app_read(r, db, l->nid, 1, &l->app);
 	if (rc == CRS_ENOTFOUND) {
 		api->sql_time(api->now_ms(), now);
 		/* The citizen's city as the registry has it now: the
@@ -122,7 +122,7 @@ static int login_tx(struct crs_db *db, void *arg)
 		                             CRS_P_STR(now), CRS_P_STR(now), CRS_P_STR(l->nid)),
 		                  NULL, NULL);
 		if (rc == CRS_OK)
-			rc = app_load(r, db, l->nid, 0, &l->app);
+			rc = app_read(r, db, l->nid, 0, &l->app);
 		if (rc == CRS_OK)
 			rc = api->life_begin(db, l->app.id, l->req, NULL);
 	} else if (rc == CRS_OK && strcmp(l->app.serial, l->serial) != 0) {
@@ -273,7 +273,7 @@ int login_handle(struct crs_req *req, void *inst)
 	o = json_object_new_object();
 	json_object_object_add(o, "next", json_object_new_string(app_next(r, &l->app)));
 	json_object_object_add(o, "csrf", json_object_new_string(l->csrf));
-	json_object_object_add(o, "application", app_json(r, &l->app));
+	json_object_object_add(o, "application", app_object(r, &l->app));
 	if (l->notice_reissue)
 		json_object_object_add(o, "notice", json_object_new_string(M_REISSUE_NOTICE));
 	return api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
@@ -303,7 +303,7 @@ int application_handle(struct crs_req *req, void *inst)
 	rc = api->db_acquire(req, &db);
 	if (rc)
 		return reg_fail_db(r, req, rc);
-	rc = app_load(r, db, api->session_subject(req), 0, a);
+	rc = app_read(r, db, api->session_subject(req), 0, a);
 	api->db_release(db);
 	if (rc == CRS_ENOTFOUND)
 		return api->fail(req, 401, "SESSION_REQUIRED", M_NO_APPLICATION, NULL);
@@ -313,7 +313,7 @@ int application_handle(struct crs_req *req, void *inst)
 		struct json_object *o = json_object_new_object();
 		const char *csrf = api->session_csrf(req);
 
-		json_object_object_add(o, "application", app_json(r, a));
+		json_object_object_add(o, "application", app_object(r, a));
 		json_object_object_add(o, "csrf", csrf ? json_object_new_string(csrf) : NULL);
 		return api->resp_json_new(req, 200, o) == CRS_OK ? CRS_HANDLED : CRS_ERROR;
 	}

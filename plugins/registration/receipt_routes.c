@@ -66,7 +66,7 @@ static int load(struct reg *r, struct crs_req *req, struct receipt_data *d)
 	rc = api->db_acquire(req, &db);
 	if (rc)
 		return reg_fail_db(r, req, rc), CRS_EREFUSED;
-	rc = app_load(r, db, api->session_subject(req), 0, &d->app);
+	rc = app_read(r, db, api->session_subject(req), 0, &d->app);
 	if (rc == CRS_OK)
 		rc = api->db_exec(db, "SELECT first_name, last_name FROM registry_person"
 		                      " WHERE national_id = ?",
@@ -182,7 +182,7 @@ int receipt_handle(struct crs_req *req, void *inst)
 		return rc;
 	}
 	o = json_object_new_object();
-	x = app_json(r, &d->app);
+	x = app_object(r, &d->app);
 	json_object_object_add(o, "application", x);
 	json_object_object_add(o, "first_name", json_object_new_string(d->first_name));
 	json_object_object_add(o, "last_name", json_object_new_string(d->last_name));

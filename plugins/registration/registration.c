@@ -38,13 +38,7 @@ int reg_failf(struct reg *r, struct crs_req *req, int status, const char *code,
 
 int reg_fail_db(struct reg *r, struct crs_req *req, int rc)
 {
-	r->api->log(r->pctx, req, CRS_LOG_WARN, "database call failed (%d)", rc);
-	if (rc == CRS_EUNAVAIL || rc == CRS_ETIMEDOUT || rc == CRS_EDB_GONE ||
-	    rc == CRS_EDB_RETRY)
-		return r->api->fail(req, 503, "DB_UNAVAILABLE",
-		                    "سامانه موقتاً در دسترس نیست. لطفاً چند دقیقه دیگر دوباره تلاش کنید.",
-		                    NULL);
-	return CRS_ERROR;
+	return r->api->fail_db(req, rc);
 }
 
 int32_t reg_today(struct reg *r)

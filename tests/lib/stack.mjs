@@ -22,7 +22,7 @@ function cookieHeader(cookies) {
   return pairs.map(([k, v]) => `${k}=${v}`).join('; ') || undefined;
 }
 
-async function request(base, method, urlPath, { json, form, body, headers = {}, cookies } = {}) {
+export async function request(base, method, urlPath, { json, form, body, headers = {}, cookies } = {}) {
   const h = { ...headers };
   let payload = body;
   if (json !== undefined) {
