@@ -48,18 +48,18 @@
 
 enum {
 	C_NID, C_SERIAL, C_PREV, C_CHANGED, C_FIRST, C_LAST, C_FATHER,
-	C_BIRTH, C_GENDER, C_PROVINCE, C_ALIVE, C_DEATH, PERSON_COLS
+	C_BIRTH, C_GENDER, C_PROVINCE, C_CITY, C_ALIVE, C_DEATH, PERSON_COLS
 };
 
 static const char person_insert[] =
 	"INSERT IGNORE INTO registry_person (national_id, serial, prev_serial,"
 	" serial_changed_at, first_name, last_name, father_name, birth_date,"
-	" gender, birth_province, alive, death_date) VALUES ";
+	" gender, birth_province, city_code, alive, death_date) VALUES ";
 
 /* The parameter buffers of one row; binds point into them for good. */
 struct person_row {
 	char nid[11], serial[7], prev[7], changed[32];
-	char first[256], last[256], father[256], province[128];
+	char first[256], last[256], father[256], province[128], city[4];
 	char birth[16], gender[8], death[16];
 	signed char alive;
 	unsigned long len[PERSON_COLS];
@@ -361,6 +361,7 @@ static int batch_open(struct batch *b, MYSQL *my)
 		TEXT(C_BIRTH, birth, NULL);
 		TEXT(C_GENDER, gender, NULL);
 		TEXT(C_PROVINCE, province, NULL);
+		TEXT(C_CITY, city, NULL);
 		TEXT(C_DEATH, death, &r->death_null);
 #undef TEXT
 		bind_col(&c[C_ALIVE], MYSQL_TYPE_TINY, &r->alive, 1, NULL, NULL);
@@ -379,7 +380,7 @@ static void batch_close(struct batch *b)
 /* A statement inserting n rows, bound to the first n rows' buffers. */
 static MYSQL_STMT *prepare_rows(struct batch *b, size_t n)
 {
-	static const char tuple[] = "(?,?,?,?,?,?,?,?,?,?,?,?),";
+	static const char tuple[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?),";
 	size_t head = sizeof(person_insert) - 1, t = sizeof(tuple) - 1, i;
 	char *sql = malloc(head + n * t + 1);
 	MYSQL_STMT *st = NULL;
@@ -434,6 +435,7 @@ static int batch_add(struct batch *b, const struct seed_person *p)
 		      &r->len[C_FATHER]) ||
 	    copy_text(r->province, sizeof(r->province), p->province,
 		      &r->len[C_PROVINCE]) ||
+	    copy_text(r->city, sizeof(r->city), p->city_code, &r->len[C_CITY]) ||
 	    copy_text(r->gender, sizeof(r->gender), p->male ? "male" : "female",
 		      &r->len[C_GENDER]))
 		return -1;

@@ -202,6 +202,7 @@ void seed_person_next(struct seed_ctx *c, struct seed_person *p)
 			     p->national_id) != 0)
 		;
 	p->province = prov->name;
+	p->city_code = seed_city_code_of(p->national_id, p->province, 0);
 	p->pilot = seed_is_pilot(p->national_id);
 	serial_draw(&c->rng, p->serial);
 	p->male = (int)seed_rng_below(&c->rng, 2);
@@ -235,6 +236,30 @@ void seed_person_next(struct seed_ctx *c, struct seed_person *p)
 				seed_rng_below(&c->rng, (uint32_t)(
 					SEED_CHANGE_WINDOW_MS - 60000));
 	}
+}
+
+const char *seed_city_code_of(const char *national_id, const char *province, int at_home)
+{
+	uint32_t h = 2166136261u, total = 0, k;
+	const char *nid;
+	size_t i;
+
+	for (nid = national_id; *nid; nid++)   /* FNV-1a */
+		h = (h ^ (unsigned char)*nid) * 16777619u;
+	/* Four in five live in their birth province, if it has a city here
+	 * (the cities of one province share their code in this seed). */
+	if (at_home || h % 5 != 0)
+		for (i = 0; i < SEED_N_CITIES; i++)
+			if (!strcmp(seed_cities[i].province, province))
+				return seed_cities[i].code;
+	for (i = 0; i < SEED_N_CITIES; i++)
+		total += seed_cities[i].n_offices;
+	for (i = 0, k = (h / 5) % total; i + 1 < SEED_N_CITIES; i++) {
+		if (k < seed_cities[i].n_offices)
+			break;
+		k -= seed_cities[i].n_offices;
+	}
+	return seed_cities[i].code;
 }
 
 size_t seed_demo_count(void)
@@ -272,6 +297,7 @@ int seed_demo_person(const struct seed_ctx *c, size_t i, struct seed_person *p)
 	p->last_name = d->last_name;
 	p->father_name = d->father_name;
 	p->province = d->province;
+	p->city_code = seed_city_code_of(p->national_id, p->province, 1);
 	p->male = d->male;
 	p->pilot = seed_is_pilot(d->national_id);
 	if (d->jy == 0) {

@@ -41,6 +41,7 @@ struct seed_person {
 	char prev_serial[7];    /* "" when the serial never changed */
 	int64_t changed_ms;     /* when the serial changed; 0 with no change */
 	const char *first_name, *last_name, *father_name, *province;
+	const char *city_code;  /* where the person lives (seed_cities), never NULL */
 	int male;
 	int32_t birth_jdn;
 	int alive;
@@ -69,6 +70,12 @@ int seed_ctx_init(struct seed_ctx *c, uint64_t seed, int64_t now_ms);
  * static tables.
  */
 void seed_person_next(struct seed_ctx *c, struct seed_person *p);
+
+/* Where a person lives (a city code): mostly, or at_home always, a city
+ * of the birth province when the seed has one, else any seeded city,
+ * weighted by its offices.  A hash of the national ID decides, so the
+ * random stream (and every other field) is what it was before. */
+const char *seed_city_code_of(const char *national_id, const char *province, int at_home);
 
 /* Whether a national ID starts with one of the pilot letter's prefixes. */
 int seed_is_pilot(const char *national_id);

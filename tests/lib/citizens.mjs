@@ -109,26 +109,27 @@ export function newSerial() {
 /** Inserts a person into the civil registry. birth: Jalali 'YYYY/MM/DD'. */
 export function makePerson({
   birth = '1369/03/19', gender = 'male', alive = 1, serial = newSerial(),
-  prevSerial = null, serialChangedAt = null, nid = newNationalId(),
+  prevSerial = null, serialChangedAt = null, nid = newNationalId(), cityCode = null,
 } = {}) {
   const g = dayOfJalali(birth);
   sql(`INSERT INTO registry_person (national_id, serial, prev_serial, serial_changed_at,
-         first_name, last_name, father_name, birth_date, gender, birth_province, alive)
+         first_name, last_name, father_name, birth_date, gender, birth_province, city_code, alive)
        VALUES (${q(nid)}, ${q(serial)}, ${prevSerial ? q(prevSerial) : 'NULL'},
          ${serialChangedAt ? q(sqlInstant(serialChangedAt)) : 'NULL'},
-         'علی', 'آزمون', 'حسن', ${q(g)}, ${q(gender)}, 'آذربایجان شرقی', ${alive ? 1 : 0})`);
-  return { nid, serial, birth, gender };
+         'علی', 'آزمون', 'حسن', ${q(g)}, ${q(gender)}, 'آذربایجان شرقی',
+         ${cityCode ? q(cityCode) : 'NULL'}, ${alive ? 1 : 0})`);
+  return { nid, serial, birth, gender, cityCode };
 }
 
 /** Inserts an office with its shifts; returns its id. */
 export function makeOffice({
   name = 'دفتر آزمون', city = 'تبریز', cityCode = '041', phone = '33440000', type = 'pishkhan',
-  morning = 20, evening = 20, caps = {}, workingDays = 63,
+  morning = 20, evening = 20, caps = {}, workingDays = 63, province = 'آزمون',
 } = {}) {
   const c = { step_free: 0, iris_alternative: 0, fingerprint_alternative: 0, mobile_service: 0, delivers_cards: 0, ...caps };
   sql(`INSERT INTO office (name, type, province, city, city_code, address, phone, step_free,
          iris_alternative, fingerprint_alternative, mobile_service, delivers_cards, working_days)
-       VALUES (${q(name)}, ${q(type)}, 'آزمون', ${q(city)}, ${q(cityCode)}, 'خیابان آزمون',
+       VALUES (${q(name)}, ${q(type)}, ${q(province)}, ${q(city)}, ${q(cityCode)}, 'خیابان آزمون',
          ${q(phone)}, ${c.step_free}, ${c.iris_alternative}, ${c.fingerprint_alternative},
          ${c.mobile_service}, ${c.delivers_cards}, ${workingDays})`);
   const id = Number(sql1(`SELECT MAX(id) FROM office WHERE name = ${q(name)}`));

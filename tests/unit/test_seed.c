@@ -162,6 +162,27 @@ static void test_rng(void)
 	CHECKF(worst < 500, "digits evenly spread (worst off by %u)", worst);
 }
 
+/* A seeded city code, and the first city code of a province (NULL). */
+static int seed_city(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code && i < SEED_N_CITIES; i++)
+		if (!strcmp(seed_cities[i].code, code))
+			return 1;
+	return 0;
+}
+
+static const char *seed_city_of_province(const char *province)
+{
+	size_t i;
+
+	for (i = 0; i < SEED_N_CITIES; i++)
+		if (!strcmp(seed_cities[i].province, province))
+			return seed_cities[i].code;
+	return NULL;
+}
+
 static void test_persons(void)
 {
 	struct seed_ctx c, c2;
@@ -170,6 +191,7 @@ static void test_persons(void)
 	size_t i, bad_nid = 0, bad_prov = 0, bad_name = 0, bad_birth = 0;
 	size_t bad_death = 0, bad_change = 0, bad_serial = 0, differ = 0;
 	size_t young = 0, dead = 0, changed = 0, pilot = 0, male = 0;
+	size_t bad_city = 0, home = 0, with_home = 0;
 
 	CHECK_EQ_INT(seed_ctx_init(&c, 7, NOW_MS), 0);
 	CHECK_EQ_INT(seed_ctx_init(&c2, 7, NOW_MS), 0);
@@ -193,6 +215,12 @@ static void test_persons(void)
 			    !in_list(p.father_name, seed_male_names,
 				     SEED_COUNT(seed_male_names)) ||
 			    utf8_chars(p.last_name) > 64;
+		bad_city += !seed_city(p.city_code) ||
+			    strcmp(p.city_code, seed_city_code_of(p.national_id, p.province, 0));
+		if (seed_city_of_province(p.province)) {
+			with_home++;
+			home += !strcmp(p.city_code, seed_city_of_province(p.province));
+		}
 		bad_serial += strlen(p.serial) != 6 ||
 			      strcmp(p.serial, "000000") == 0 ||
 			      strspn(p.serial, "0123456789") != 6;
@@ -222,6 +250,9 @@ static void test_persons(void)
 	CHECK_EQ_INT(bad_birth, 0);
 	CHECK_EQ_INT(bad_death, 0);
 	CHECK_EQ_INT(bad_change, 0);
+	CHECK_EQ_INT(bad_city, 0);
+	CHECKF(home > with_home * 77 / 100 && home < with_home * 87 / 100,
+	       "about 4 in 5 live in their birth province (%zu of %zu)", home, with_home);
 	CHECKF(young > PERSONS * 18 / 100 && young < PERSONS * 22 / 100,
 	       "about 20 %% under 15 (%zu)", young);
 	CHECKF(dead > PERSONS * 15 / 1000 && dead < PERSONS * 25 / 1000,
@@ -255,6 +286,11 @@ static void test_demos(void)
 			unit_note("demo %zu refused", i);
 			bad++;
 			continue;
+		}
+		if (seed_city_of_province(p.province) &&
+		    strcmp(p.city_code, seed_city_of_province(p.province))) {
+			unit_note("demo %zu lives away from home", i);
+			bad++;
 		}
 		jalali_from_jdn(p.birth_jdn, &b);
 		young += jalali_age_years(&b, &today) < 15;
