@@ -197,7 +197,7 @@ test('attempts are bounded: 30 at once for one place open 3 bank tokens, the res
 
 test('crsd killed during 30 concurrent token requests, twice: nothing stays stuck, a payment paid at the bank is verified, a drain ends', { timeout: 300000 }, async () => {
   let stuck = 0;
-  const seen = [], t0 = Date.now();
+  const seen = [], perRound = [], t0 = Date.now();
   const tally = (xs) => xs.reduce((m, x) => ({ ...m, [x]: (m[x] || 0) + 1 }), {});
   try {
     // Both rounds' citizens first: the rounds then follow each other within
@@ -220,14 +220,18 @@ test('crsd killed during 30 concurrent token requests, twice: nothing stays stuc
       process.kill(pid, 'SIGKILL');
       while (alive(pid)) await sleep(50);
       const statuses = await Promise.all(pending);
+      const before = stuck;
       stuck = await created();
+      perRound.push(stuck - before);
       seen.push(`round ${round + 1}: ${stuck} created, answers ${JSON.stringify(tally(statuses))}, ${Math.round((Date.now() - t0) / 1000)} s`);
       stackUp();
     }
   } finally {
     await simMode('sadad', { config: { slow_ms: 3000 } });
   }
-  assert.ok(stuck > 50, `more stuck token requests than one reconciler batch: ${seen.join('; ')}`);
+  // Each kill caught its thirty token requests at the bank (a round's rows
+  // may already be closed by the reconciler when the next one counts).
+  assert.ok(perRound.every((n) => n >= 25), `token requests stuck by each kill: ${seen.join('; ')}`);
   // A citizen pays at the bank after the crashes; the browser never returns.
   const x = await reserved();
   const p = await startPayment(x.client, 'sadad');
