@@ -7,7 +7,7 @@
 //
 // One citizen per route is prepared once; every case then changes one field of an otherwise
 // valid request, so a failure names route · where field · value.
-// expect: 1002 tests
+// expect: 1069 tests
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -248,6 +248,11 @@ const ROUTES = [
     method: 'PUT', path: '/api/v1/application/delivery-office', who: 'delivery', csrf: true,
     json: { office_id: { good: () => ctx.office, type: 'int' } },
   },
+  // USSD answers every step 200 text/plain, a bad one with END or its page again.
+  {
+    method: 'POST', path: '/api/v1/ussd', outcome: 'ussd',
+    form: { session_id: { good: () => 's1' }, msisdn: { good: () => '09141234567' }, text: { good: () => '1' } },
+  },
   // Routes that read no field: an unknown parameter must change nothing either.
   { method: 'GET', path: '/api/v1/captcha', rate: true, outcome: 'ignored', query: { x: { good: () => '1' } } },
   { method: 'GET', path: '/api/v1/gateways', outcome: 'ignored', query: { x: { good: () => '1' } } },
@@ -308,6 +313,11 @@ const ROUTES = [
       reset: { good: () => true, type: 'bool', noDup: true },
     },
   },
+  {
+    method: 'GET', path: '/admin/v1/stats', who: 'admin',
+    query: { province: { good: () => 'آزمون', valid: ['nonascii', 'persian'] }, city_code: { good: () => ctx.city } },
+  },
+  { method: 'POST', path: '/admin/v1/stats/verify', who: 'admin', json: { repair: { good: () => false, type: 'bool' } } },
   { method: 'GET', path: '/admin/v1/hijri-months', who: 'admin' },
   {
     method: 'PUT', path: '/admin/v1/hijri-months/{year}/{month}', who: 'admin',
@@ -460,6 +470,11 @@ function checkOutcome(route, kase, r) {
     return;
   }
   if (outcome === 'ignored' && r.status < 300) return;
+  if (outcome === 'ussd') {
+    if (r.status === 200) assert.match(r.text, /^(CON|END) /, `a USSD answer: ${what}`);
+    else assert.ok(r.status >= 400 && /^END |dir="rtl"/.test(r.text), `refused in text: ${what}`);
+    return;
+  }
   if (outcome === 'verify' && r.status === 200) {
     assert.equal(r.json?.valid, false, `not a valid receipt: ${what}`);
     return;
